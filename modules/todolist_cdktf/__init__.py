@@ -1,0 +1,40 @@
+"""Reusable CDK for Terraform constructs for a containerised web service on AWS.
+
+Every construct takes ``(scope, id, *, config)``; configs are frozen dataclasses that raise
+:class:`ConfigError` naming the field, the bad value and what is allowed.
+
+Names are exported lazily, so ``todolist_cdktf.environment`` and ``todolist_cdktf.errors`` can be
+imported without loading jsii.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from . import _lazy_provider
+
+_lazy_provider.install()  # before anything imports the provider package
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "ConfigError": "errors",
+    "Environment": "environment",
+    "Target": "environment",
+    "Network": "network",
+    "NetworkConfig": "network",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+if TYPE_CHECKING:
+    from .environment import Environment, Target
+    from .errors import ConfigError
+    from .network import Network, NetworkConfig
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,57 @@
+"""Small validators shared by the config classes. Each raises ConfigError on failure."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from enum import Enum
+from typing import Any, TypeVar
+
+from .errors import ConfigError
+
+E = TypeVar("E", bound=Enum)
+
+
+def int_in_range(field: str, value: Any, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(field, value, "must be an integer")
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigError(field, value, f"must be {bounds}")
+    return value
+
+
+def matches(field: str, value: Any, pattern: str, allowed: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(pattern, value):
+        raise ConfigError(field, value, allowed)
+    return value
+
+
+def one_of(field: str, value: Any, enum: type[E]) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(repr(member.value) for member in enum)
+        raise ConfigError(field, value, f"must be one of {choices}") from None
+
+
+def ipv4_network(field: str, value: Any, min_prefix: int, max_prefix: int) -> ipaddress.IPv4Network:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except (ipaddress.AddressValueError, ipaddress.NetmaskValueError, ValueError, TypeError):
+        raise ConfigError(field, value, "must be an IPv4 CIDR block with no host bits set, like '10.0.0.0/16'") from None
+    if not min_prefix <= network.prefixlen <= max_prefix:
+        raise ConfigError(field, value, f"prefix length must be between /{min_prefix} and /{max_prefix}")
+    return network
+
+
+def string_tuple(field: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (tuple, list)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(field, value, "must be a tuple of strings")
+    return tuple(value)
+
+
+def string_mapping(field: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(field, value, "must be a mapping of strings to strings")
+    return dict(value)

@@ -1,0 +1,146 @@
+"""Where the stacks deploy: the local AWS on loopback (default) or a real AWS account.
+
+One switch, ``TODOLIST_ENV``, chooses. ``Environment.from_env()`` reads it and the few other
+variables below; ``Environment.apply(stack, stack_name)`` gives a stack its AWS provider and its
+S3 remote state, both pointed at the chosen environment.
+
+| variable | default | meaning |
+|---|---|---|
+| ``TODOLIST_ENV`` | ``local`` | ``local``: every endpoint is the local AWS; ``aws``: a real account |
+| ``TODOLIST_REGION`` | ``AWS_REGION``, then ``us-east-1`` | region of the provider and the state bucket |
+| ``TODOLIST_LOCAL_AWS_PORT`` | ``5050`` | port of the local AWS on 127.0.0.1 (``local`` only) |
+| ``TODOLIST_STATE_BUCKET`` | ``todolist-tfstate-local`` for ``local``; required for ``aws`` | S3 bucket holding Terraform state |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Mapping
+
+from . import _checks
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from cdktf import TerraformStack
+
+LOCAL_HOST = "127.0.0.1"
+DEFAULT_LOCAL_PORT = 5050
+DEFAULT_REGION = "us-east-1"
+LOCAL_STATE_BUCKET = "todolist-tfstate-local"
+LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are not secrets
+
+# Provider endpoint keys (AWS provider 5.100.0) of every service the constructs use.
+LOCAL_SERVICES = (
+    "appautoscaling", "cloudfront", "cloudwatch", "codebuild", "codecommit", "codepipeline",
+    "codestarconnections", "dynamodb", "ec2", "ecr", "ecs", "elbv2", "events", "iam", "kms",
+    "logs", "s3", "secretsmanager", "ssm", "sts",
+)
+
+_REGION_PATTERN = r"[a-z]{2}(-[a-z]+)+-\d"
+_BUCKET_PATTERN = r"(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+
+
+class Target(str, Enum):
+    LOCAL = "local"
+    AWS = "aws"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The deployment target of every stack in an app."""
+
+    target: Target = Target.LOCAL
+    """``local`` (the local AWS on loopback) or ``aws`` (a real account). Default ``local``."""
+    region: str = DEFAULT_REGION
+    """AWS region for resources and state. Default ``us-east-1``."""
+    state_bucket: str = LOCAL_STATE_BUCKET
+    """S3 bucket for Terraform state (created by the bootstrap). Default ``todolist-tfstate-local``."""
+    local_port: int = DEFAULT_LOCAL_PORT
+    """Port of the local AWS on 127.0.0.1; ignored for ``aws``. Default 5050."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "target", _checks.one_of("TODOLIST_ENV", self.target, Target))
+        _checks.matches("TODOLIST_REGION", self.region, _REGION_PATTERN, "must be an AWS region name like 'us-east-1'")
+        _checks.matches(
+            "TODOLIST_STATE_BUCKET", self.state_bucket, _BUCKET_PATTERN,
+            "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
+        )
+        _checks.int_in_range("TODOLIST_LOCAL_AWS_PORT", self.local_port, 1024, 65535)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Environment":
+        """Build the environment from ``TODOLIST_*`` variables (see the module docstring)."""
+        env = os.environ if environ is None else environ
+        target = env.get("TODOLIST_ENV", Target.LOCAL.value)
+        region = env.get("TODOLIST_REGION") or env.get("AWS_REGION") or DEFAULT_REGION
+        bucket = env.get("TODOLIST_STATE_BUCKET")
+        if bucket is None:
+            if target == Target.AWS.value:
+                raise ConfigError("TODOLIST_STATE_BUCKET", None, "is required when TODOLIST_ENV=aws; run 'make bootstrap' to create one")
+            bucket = LOCAL_STATE_BUCKET
+        port_text = env.get("TODOLIST_LOCAL_AWS_PORT", str(DEFAULT_LOCAL_PORT))
+        try:
+            port = int(port_text)
+        except ValueError:
+            raise ConfigError("TODOLIST_LOCAL_AWS_PORT", port_text, "must be a port number between 1024 and 65535") from None
+        return cls(target=target, region=region, state_bucket=bucket, local_port=port)
+
+    @property
+    def is_local(self) -> bool:
+        return self.target is Target.LOCAL
+
+    @property
+    def endpoint(self) -> str | None:
+        """URL of the local AWS, or None for a real account."""
+        return f"http://{LOCAL_HOST}:{self.local_port}" if self.is_local else None
+
+    def state_key(self, stack_name: str) -> str:
+        return f"{stack_name}/terraform.tfstate"
+
+    def apply(self, stack: "TerraformStack", stack_name: str) -> None:
+        """Give ``stack`` its AWS provider and S3 backend for this environment."""
+        # Imported here so that tools can read an Environment without loading jsii.
+        from cdktf import S3Backend
+        from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+        AwsProvider(stack, "aws", region=self.region, **self._provider_overrides())
+        S3Backend(
+            stack,
+            bucket=self.state_bucket,
+            key=self.state_key(stack_name),
+            region=self.region,
+            encrypt=True,
+            **self._backend_overrides(),
+        )
+        # cdktf 0.21's S3Backend has no use_lockfile (S3-native locking, Terraform >= 1.10).
+        stack.add_override("terraform.backend.s3.use_lockfile", True)
+
+    def _provider_overrides(self) -> dict:
+        if not self.is_local:
+            return {}
+        access_key, secret_key = LOCAL_CREDENTIALS
+        return {
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "skip_credentials_validation": True,
+            "skip_metadata_api_check": "true",
+            "s3_use_path_style": True,
+            "endpoints": [{service: self.endpoint for service in LOCAL_SERVICES}],
+        }
+
+    def _backend_overrides(self) -> dict:
+        if not self.is_local:
+            return {}
+        access_key, secret_key = LOCAL_CREDENTIALS
+        return {
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "skip_credentials_validation": True,
+            "skip_metadata_api_check": True,
+            "skip_region_validation": True,
+            "skip_requesting_account_id": True,
+            "use_path_style": True,
+            "endpoints": {"s3": self.endpoint, "sts": self.endpoint, "iam": self.endpoint},
+        }

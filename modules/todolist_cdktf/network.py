@@ -1,0 +1,167 @@
+"""Network: a VPC over 1-6 availability zones with public and private subnets.
+
+Per zone one public subnet (routed to an internet gateway) and one private subnet (routed to a
+NAT gateway when there is one). A DynamoDB gateway endpoint serves the private route tables.
+With ``nat_gateway_count=0`` the private subnets have no route to the internet at all.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from cdktf import Fn
+from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
+from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
+from cdktf_cdktf_provider_aws.eip import Eip
+from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
+from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
+from cdktf_cdktf_provider_aws.route import Route
+from cdktf_cdktf_provider_aws.route_table import RouteTable
+from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
+from constructs import Construct
+
+from . import _checks
+from .errors import ConfigError
+
+_NAME_PATTERN = r"[A-Za-z][A-Za-z0-9-]{0,31}"
+MAX_AZS = 6
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """Settings of :class:`Network`."""
+
+    name: str = "todolist"
+    """Prefix of every ``Name`` tag: a letter, then up to 31 letters, digits or hyphens. Default ``todolist``."""
+    cidr: str = "10.0.0.0/16"
+    """VPC CIDR block, /16 to /24. Default ``10.0.0.0/16``."""
+    az_count: int = 2
+    """Number of availability zones, 1 to 6. Default 2."""
+    availability_zones: tuple[str, ...] = ()
+    """Zone names to use, ``az_count`` of them. Default ``()``: the first ``az_count`` zones the region reports."""
+    subnet_newbits: int = 8
+    """Bits added to the VPC prefix for each subnet (8 turns a /16 into /24 subnets). Default 8."""
+    nat_gateway_count: int = 1
+    """NAT gateways, 0 to ``az_count``; private subnets share them round-robin. 0 leaves private
+    subnets with no internet route. Default 1 (one per zone is the highly available choice)."""
+    enable_dynamodb_endpoint: bool = True
+    """Add a DynamoDB gateway endpoint to the private route tables. Default True."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Extra tags on every resource. Default none."""
+
+    def __post_init__(self) -> None:
+        _checks.matches("name", self.name, _NAME_PATTERN, "must start with a letter and hold at most 32 letters, digits or hyphens")
+        vpc = _checks.ipv4_network("cidr", self.cidr, 16, 24)
+        _checks.int_in_range("az_count", self.az_count, 1, MAX_AZS)
+        zones = _checks.string_tuple("availability_zones", self.availability_zones)
+        object.__setattr__(self, "availability_zones", zones)
+        if zones and len(zones) != self.az_count:
+            raise ConfigError("availability_zones", zones, f"must name exactly az_count={self.az_count} zones, or be empty to look them up")
+        if len(set(zones)) != len(zones):
+            raise ConfigError("availability_zones", zones, "must not repeat a zone")
+        _checks.int_in_range("subnet_newbits", self.subnet_newbits, 1, 12)
+        if vpc.prefixlen + self.subnet_newbits > 28:
+            raise ConfigError(
+                "subnet_newbits", self.subnet_newbits,
+                f"must leave subnets of /28 or larger: {self.cidr} allows at most {28 - vpc.prefixlen}",
+            )
+        if 2 ** self.subnet_newbits < 2 * self.az_count:
+            raise ConfigError(
+                "subnet_newbits", self.subnet_newbits,
+                f"must make room for {2 * self.az_count} subnets (2 per zone): at least {(2 * self.az_count - 1).bit_length()}",
+            )
+        _checks.int_in_range("nat_gateway_count", self.nat_gateway_count, 0, self.az_count)
+        if not isinstance(self.enable_dynamodb_endpoint, bool):
+            raise ConfigError("enable_dynamodb_endpoint", self.enable_dynamodb_endpoint, "must be True or False")
+        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+
+    def subnet_cidrs(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(public, private) subnet CIDRs: public from the bottom of the VPC range, private from its middle."""
+        subnets = list(ipaddress.IPv4Network(self.cidr).subnets(new_prefix=ipaddress.IPv4Network(self.cidr).prefixlen + self.subnet_newbits))
+        half = len(subnets) // 2
+        public = tuple(str(subnets[i]) for i in range(self.az_count))
+        private = tuple(str(subnets[half + i]) for i in range(self.az_count))
+        return public, private
+
+
+class Network(Construct):
+    """VPC, subnets, gateways and routes as described in the module docstring.
+
+    Attributes: ``vpc_id``, ``vpc_cidr``, ``public_subnet_ids``, ``private_subnet_ids``,
+    ``private_route_table_ids``, ``nat_gateway_ids`` (all Terraform tokens or tuples of them).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, config: NetworkConfig | None = None) -> None:
+        config = config if config is not None else NetworkConfig()
+        if not isinstance(config, NetworkConfig):
+            raise ConfigError("config", config, "must be a NetworkConfig")
+        super().__init__(scope, id)
+        self.config = config
+
+        def tags(suffix: str, **extra: str) -> dict[str, str]:
+            return {**config.tags, "Name": f"{config.name}-{suffix}", **extra}
+
+        if config.availability_zones:
+            zones = list(config.availability_zones)
+        else:
+            lookup = DataAwsAvailabilityZones(self, "zones", state="available")
+            zones = [Fn.element(lookup.names, i) for i in range(config.az_count)]
+
+        vpc = Vpc(self, "vpc", cidr_block=config.cidr, enable_dns_support=True, enable_dns_hostnames=True, tags=tags("vpc"))
+        igw = InternetGateway(self, "igw", vpc_id=vpc.id, tags=tags("igw"))
+
+        public_rt = RouteTable(self, "public", vpc_id=vpc.id, tags=tags("public"))
+        Route(self, "public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+
+        public_cidrs, private_cidrs = config.subnet_cidrs()
+        public_subnets, private_subnets, private_rts, nat_ids = [], [], [], []
+        for i, zone in enumerate(zones):
+            subnet = Subnet(
+                self, f"public-{i}", vpc_id=vpc.id, cidr_block=public_cidrs[i], availability_zone=zone,
+                map_public_ip_on_launch=False, tags=tags(f"public-{i}", tier="public"),
+            )
+            RouteTableAssociation(self, f"public-{i}-rt", subnet_id=subnet.id, route_table_id=public_rt.id)
+            public_subnets.append(subnet)
+
+        for i in range(config.nat_gateway_count):
+            eip = Eip(self, f"nat-{i}-ip", domain="vpc", tags=tags(f"nat-{i}"))
+            nat = NatGateway(
+                self, f"nat-{i}", allocation_id=eip.id, subnet_id=public_subnets[i].id,
+                tags=tags(f"nat-{i}"), depends_on=[igw],
+            )
+            nat_ids.append(nat.id)
+
+        for i, zone in enumerate(zones):
+            subnet = Subnet(
+                self, f"private-{i}", vpc_id=vpc.id, cidr_block=private_cidrs[i], availability_zone=zone,
+                tags=tags(f"private-{i}", tier="private"),
+            )
+            route_table = RouteTable(self, f"private-{i}-rt-table", vpc_id=vpc.id, tags=tags(f"private-{i}"))
+            RouteTableAssociation(self, f"private-{i}-rt", subnet_id=subnet.id, route_table_id=route_table.id)
+            if nat_ids:
+                Route(
+                    self, f"private-{i}-default", route_table_id=route_table.id,
+                    destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat_ids[i % len(nat_ids)],
+                )
+            private_subnets.append(subnet)
+            private_rts.append(route_table)
+
+        if config.enable_dynamodb_endpoint:
+            region = DataAwsRegion(self, "region")
+            VpcEndpoint(
+                self, "dynamodb", vpc_id=vpc.id, vpc_endpoint_type="Gateway",
+                service_name=f"com.amazonaws.{region.name}.dynamodb",
+                route_table_ids=[rt.id for rt in private_rts], tags=tags("dynamodb"),
+            )
+
+        self.vpc_id: str = vpc.id
+        self.vpc_cidr: str = vpc.cidr_block
+        self.public_subnet_ids: tuple[str, ...] = tuple(s.id for s in public_subnets)
+        self.private_subnet_ids: tuple[str, ...] = tuple(s.id for s in private_subnets)
+        self.private_route_table_ids: tuple[str, ...] = tuple(rt.id for rt in private_rts)
+        self.nat_gateway_ids: tuple[str, ...] = tuple(nat_ids)

@@ -1,0 +1,132 @@
+"""``python -m todolist_devkit COMMAND``: the commands behind the Makefile."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from todolist_cdktf.environment import Environment
+from todolist_cdktf.errors import ConfigError
+
+from . import toolchain
+from .bootstrap import bootstrap_state_bucket
+from .errors import PrerequisiteError
+from .localaws import Daemon, serve
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run_cdktf(tools: toolchain.Toolchain, args: list[str]) -> None:
+    command = [str(tools.cdktf), *args]
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=tools.root, env=tools.env())
+    if result.returncode != 0:
+        raise SystemExit(f"cdktf {args[0]} failed (exit {result.returncode}) after {time.monotonic() - started:.0f} s")
+    say(f"cdktf {args[0]} done in {time.monotonic() - started:.0f} s")
+
+
+def outputs_file(tools: toolchain.Toolchain) -> Path:
+    return tools.build_dir / "outputs.json"
+
+
+def print_outputs(path: Path) -> None:
+    if not path.is_file():
+        return
+    outputs = json.loads(path.read_text())
+    say("outputs")
+    for stack, values in sorted(outputs.items()):
+        print(f"  {stack}")
+        for name, value in sorted(values.items()):
+            print(f"    {name} = {json.dumps(value)}")
+
+
+def prepare(environment: Environment) -> toolchain.Toolchain:
+    """Check prerequisites; for the local environment start the local AWS and bootstrap state."""
+    tools = toolchain.load()
+    say(f"terraform {tools.terraform}; providers from {tools.mirror or 'the Terraform registry'}")
+    if environment.is_local:
+        daemon = Daemon(tools.build_dir, environment.local_port)
+        if daemon.ensure_started():
+            say(f"local AWS started on {environment.endpoint} (log: {daemon.log_file})")
+        else:
+            say(f"local AWS already running on {environment.endpoint}")
+        if bootstrap_state_bucket(environment):
+            say(f"state bucket {environment.state_bucket} created")
+    return tools
+
+
+def cmd_up(environment: Environment, stacks: list[str]) -> None:
+    tools = prepare(environment)
+    say(f"deploying {' '.join(stacks)} to {environment.target.value}")
+    out = outputs_file(tools)
+    run_cdktf(tools, ["deploy", *stacks, "--auto-approve", "--outputs-file", str(out), *tools.cdktf_flags()])
+    print_outputs(out)
+
+
+def cmd_cdktf(environment: Environment, verb: str, stacks: list[str]) -> None:
+    tools = prepare(environment) if verb != "synth" else toolchain.load()
+    extra = {"destroy": ["--auto-approve"], "synth": []}.get(verb, [])
+    flags = tools.cdktf_flags() if verb in ("diff", "deploy", "destroy") else []
+    run_cdktf(tools, [verb, *stacks, *extra, *flags])
+
+
+def cmd_bootstrap(environment: Environment) -> None:
+    if environment.is_local:
+        prepare(environment)
+        return
+    created = bootstrap_state_bucket(environment)
+    say(f"state bucket {environment.state_bucket} {'created' if created else 'already existed; settings enforced'}")
+
+
+def cmd_down(environment: Environment) -> None:
+    tools_root = toolchain.project_root()
+    stopped = Daemon(tools_root / "build", environment.local_port).stop()
+    say("local AWS stopped" if stopped else "local AWS was not running")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m todolist_devkit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="check prerequisites and write the Terraform CLI config")
+    serve_parser = sub.add_parser("serve-local-aws", help="run the local AWS in the foreground")
+    serve_parser.add_argument("--port", type=int, required=True)
+    sub.add_parser("bootstrap", help="create the Terraform state bucket")
+    for verb in ("up", "deploy", "diff", "destroy", "synth"):
+        verb_parser = sub.add_parser(verb, help=f"cdktf {verb} (up: start the local AWS, bootstrap, deploy, print outputs)")
+        verb_parser.add_argument("stacks", nargs="*", default=["*"] if verb != "synth" else [])
+    sub.add_parser("outputs", help="print the outputs of the last deploy")
+    sub.add_parser("down", help="stop the local AWS")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "serve-local-aws":
+            serve(args.port)
+            return 0
+        environment = Environment.from_env()
+        if args.command == "check":
+            tools = toolchain.load()
+            say(f"ok: terraform {tools.terraform}, cdktf {tools.cdktf}, providers from {tools.mirror or 'the registry'}")
+        elif args.command == "bootstrap":
+            cmd_bootstrap(environment)
+        elif args.command == "up":
+            cmd_up(environment, args.stacks)
+        elif args.command in ("deploy", "diff", "destroy", "synth"):
+            cmd_cdktf(environment, args.command, args.stacks)
+        elif args.command == "outputs":
+            print_outputs(outputs_file(toolchain.load()))
+        elif args.command == "down":
+            cmd_down(environment)
+    except (PrerequisiteError, ConfigError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

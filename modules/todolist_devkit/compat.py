@@ -1,0 +1,133 @@
+"""Patches for gaps in moto that the AWS provider (5.100.0) trips over.
+
+Applied only inside the local AWS server process (``localaws.serve``), never in-process for tests
+or users. Each patch says what real AWS does, what moto does, and what failed without it; each has
+a test in tests/test_compat.py that fails without the patch.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Callable
+
+_applied = False
+
+
+def apply() -> None:
+    """Install every patch once."""
+    global _applied
+    if _applied:
+        return
+    _codecommit_timestamps_as_epoch()
+    _codecommit_tagging()
+    _codebuild_codepipeline_locations()
+    _applied = True
+
+
+def _codecommit_timestamps_as_epoch() -> None:
+    """CodeCommit CreateRepository/GetRepository: AWS returns creationDate and lastModifiedDate as
+    epoch seconds (JSON protocol timestamps); moto returns ISO strings, and the provider's Go SDK
+    fails with "deserialization failed" on aws_codecommit_repository."""
+    from moto.codecommit import models
+
+    original_init = models.CodeCommit.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        now = time.time()
+        self.repository_metadata["creationDate"] = now
+        self.repository_metadata["lastModifiedDate"] = now
+
+    models.CodeCommit.__init__ = __init__
+
+
+def _codecommit_tagging() -> None:
+    """CodeCommit TagResource/UntagResource/ListTagsForResource: moto does not implement them
+    (HTTP 500), and the provider retries for minutes on every tagged aws_codecommit_repository.
+    Tags are kept per repository ARN; CreateRepository's ``tags`` are stored too."""
+    from moto.codecommit import models, responses
+
+    def tags_of(backend: Any) -> dict[str, dict[str, str]]:
+        if not hasattr(backend, "_compat_tags"):
+            backend._compat_tags = {}
+        return backend._compat_tags
+
+    def arn_exists(backend: Any, arn: str) -> bool:
+        return any(repo.repository_metadata["Arn"] == arn for repo in backend.repositories.values())
+
+    def not_found(arn: str) -> tuple[int, dict[str, str], str]:
+        body = {"__type": "RepositoryDoesNotExistException", "message": f"Repository for {arn} does not exist"}
+        return 400, {"status": "400"}, json.dumps(body)
+
+    def tag_resource(self: Any) -> Any:
+        arn = self._get_param("resourceArn")
+        backend = self.codecommit_backend
+        if not arn_exists(backend, arn):
+            return not_found(arn)
+        tags_of(backend).setdefault(arn, {}).update(self._get_param("tags") or {})
+        return "{}"
+
+    def untag_resource(self: Any) -> Any:
+        arn = self._get_param("resourceArn")
+        backend = self.codecommit_backend
+        if not arn_exists(backend, arn):
+            return not_found(arn)
+        current = tags_of(backend).setdefault(arn, {})
+        for key in self._get_param("tagKeys") or []:
+            current.pop(key, None)
+        return "{}"
+
+    def list_tags_for_resource(self: Any) -> Any:
+        arn = self._get_param("resourceArn")
+        backend = self.codecommit_backend
+        if not arn_exists(backend, arn):
+            return not_found(arn)
+        return json.dumps({"tags": tags_of(backend).get(arn, {})})
+
+    original_create: Callable[..., str] = responses.CodeCommitResponse.create_repository
+
+    def create_repository(self: Any) -> str:
+        result = original_create(self)
+        tags = self._get_param("tags")
+        if tags:
+            arn = json.loads(result)["repositoryMetadata"]["Arn"]
+            tags_of(self.codecommit_backend).setdefault(arn, {}).update(tags)
+        return result
+
+    original_delete: Callable[..., str] = models.CodeCommitBackend.delete_repository
+
+    def delete_repository(self: Any, repository_name: str) -> Any:
+        repo = self.repositories.get(repository_name)
+        if repo is not None:
+            tags_of(self).pop(repo.repository_metadata["Arn"], None)
+        return original_delete(self, repository_name)
+
+    responses.CodeCommitResponse.tag_resource = tag_resource
+    responses.CodeCommitResponse.untag_resource = untag_resource
+    responses.CodeCommitResponse.list_tags_for_resource = list_tags_for_resource
+    responses.CodeCommitResponse.create_repository = create_repository
+    models.CodeCommitBackend.delete_repository = delete_repository
+
+
+def _codebuild_codepipeline_locations() -> None:
+    """CodeBuild CreateProject/UpdateProject: AWS accepts source and artifacts of type CODEPIPELINE
+    with no ``location`` (the pipeline supplies them); moto rejects them with "Project source
+    location is required", so a pipeline's build project cannot be created."""
+    from moto.codebuild import responses
+
+    original_source: Callable[[dict[str, Any]], None] = responses._validate_required_params_source
+    original_artifacts: Callable[[dict[str, Any]], None] = responses._validate_required_params_artifacts
+
+    def validate_source(source: dict[str, Any]) -> None:
+        if source.get("type") == "CODEPIPELINE" and not source.get("location"):
+            return
+        original_source(source)
+
+    def validate_artifacts(artifacts: dict[str, Any]) -> None:
+        if artifacts.get("type") == "CODEPIPELINE" and not artifacts.get("location"):
+            return
+        original_artifacts(artifacts)
+
+    responses._validate_required_params_source = validate_source
+    responses._validate_required_params_artifacts = validate_artifacts

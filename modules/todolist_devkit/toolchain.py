@@ -1,0 +1,190 @@
+"""Prerequisites and the environment every terraform and cdktf call runs in."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PrerequisiteError
+
+MIN_TERRAFORM = (1, 10)
+MIN_NODE = 20
+AWS_PROVIDER_VERSION = "5.100.0"  # the version cdktf-cdktf-provider-aws 20.1.0 was generated for
+PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws"
+MIRROR_VARIABLE = "TODOLIST_PROVIDER_MIRROR"
+# Where machine images usually keep a provider mirror, checked in order when MIRROR_VARIABLE is unset.
+MIRROR_CANDIDATES = (
+    "/opt/tf-plugins",
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+    "~/.terraform.d/plugins",
+    "~/.local/share/terraform/plugins",
+)
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The nearest directory at or above ``start`` (default: cwd) that holds cdktf.json."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        if (directory / "cdktf.json").is_file():
+            return directory
+    raise PrerequisiteError(f"no cdktf.json in {here} or above: run this from a cdktf project")
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    root: Path
+    terraform: str
+    cdktf: Path
+    mirror: Path | None
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def cli_config(self) -> Path:
+        return self.build_dir / "terraform.rc"
+
+    @property
+    def offline(self) -> bool:
+        """Providers come from the filesystem mirror, so nothing may ask the registry."""
+        return self.mirror is not None
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """Environment for terraform and cdktf: our CLI config, no version checks, quiet jsii."""
+        env = dict(os.environ)
+        env.update(
+            CHECKPOINT_DISABLE="1",
+            JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
+            CI="true",
+            TF_IN_AUTOMATION="1",
+            PATH=os.pathsep.join([str(self.root / "node_modules" / ".bin"), str(self.root / ".venv" / "bin"), env.get("PATH", "")]),
+        )
+        if self.mirror is not None:
+            env["TF_CLI_CONFIG_FILE"] = str(self.cli_config)
+        env.update(extra or {})
+        return env
+
+    def cdktf_flags(self) -> list[str]:
+        return ["--skip-provider-lock"] if self.offline else []
+
+
+def find_mirror(environ: dict[str, str] | None = None) -> Path | None:
+    """A filesystem mirror holding the AWS provider version we need, or None."""
+    env = os.environ if environ is None else environ
+    named = env.get(MIRROR_VARIABLE)
+    candidates = [named] if named else list(MIRROR_CANDIDATES)
+    for candidate in candidates:
+        path = Path(os.path.expanduser(candidate))
+        if (path / PROVIDER_ADDRESS / AWS_PROVIDER_VERSION).is_dir():
+            return path
+    if named:
+        raise PrerequisiteError(
+            f"{MIRROR_VARIABLE}={named} holds no {PROVIDER_ADDRESS} {AWS_PROVIDER_VERSION}: "
+            f"point it at a directory containing {PROVIDER_ADDRESS}/{AWS_PROVIDER_VERSION}/<os_arch>/"
+        )
+    return None
+
+
+def write_cli_config(path: Path, mirror: Path) -> None:
+    """A Terraform CLI config that installs the AWS provider from ``mirror`` and nothing from the network."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (
+        "# Written by todolist_devkit: AWS provider from the local filesystem mirror.\n"
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f'    path    = "{mirror}"\n'
+        f'    include = ["{PROVIDER_ADDRESS}"]\n'
+        "  }\n"
+        "  direct {\n"
+        f'    exclude = ["{PROVIDER_ADDRESS}"]\n'
+        "  }\n"
+        "}\n"
+        "disable_checkpoint = true\n"
+    )
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+
+
+def _version(command: list[str], pattern: str) -> tuple[int, ...] | None:
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ, "CHECKPOINT_DISABLE": "1"}).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(pattern, out)
+    return tuple(int(part) for part in match.groups()) if match else None
+
+
+def check_terraform() -> str:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        raise PrerequisiteError("terraform not found on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)")
+    version = _version([terraform, "version"], r"Terraform v(\d+)\.(\d+)\.(\d+)")
+    if version is None or version[:2] < MIN_TERRAFORM:
+        found = ".".join(map(str, version)) if version else "unknown"
+        raise PrerequisiteError(f"terraform {found} at {terraform} is too old: S3 state locking needs Terraform >= 1.10")
+    return terraform
+
+
+def check_node() -> None:
+    node = shutil.which("node")
+    if node is None:
+        raise PrerequisiteError(f"node not found on PATH: install Node.js >= {MIN_NODE} (the cdktf CLI runs on it)")
+    version = _version([node, "--version"], r"v(\d+)\.(\d+)\.(\d+)")
+    if version is None or version[0] < MIN_NODE:
+        raise PrerequisiteError(f"node {version} is too old: the cdktf CLI needs Node.js >= {MIN_NODE}")
+
+
+def check_cdktf(root: Path) -> Path:
+    cli = root / "node_modules" / ".bin" / "cdktf"
+    if not cli.exists():
+        raise PrerequisiteError(f"cdktf CLI not found at {cli}: run 'make install' (npm ci installs the pinned cdktf-cli)")
+    return cli
+
+
+def registry_reachable(timeout_s: float = 3.0) -> bool:
+    try:
+        with socket.create_connection(("registry.terraform.io", 443), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def load(root: Path | None = None) -> Toolchain:
+    """Check every prerequisite and write the CLI config; raise PrerequisiteError on the first gap."""
+    root = root or project_root()
+    terraform = check_terraform()
+    check_node()
+    cdktf = check_cdktf(root)
+    mirror = find_mirror()
+    toolchain = Toolchain(root=root, terraform=terraform, cdktf=cdktf, mirror=mirror)
+    if mirror is not None:
+        write_cli_config(toolchain.cli_config, mirror)
+    elif not registry_reachable():
+        raise PrerequisiteError(
+            f"no filesystem mirror of {PROVIDER_ADDRESS} {AWS_PROVIDER_VERSION} and the Terraform registry is unreachable: "
+            f"set {MIRROR_VARIABLE} to a mirror directory, or go online"
+        )
+    return toolchain
