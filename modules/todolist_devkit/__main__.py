@@ -69,6 +69,31 @@ def cmd_up(environment: Environment, stacks: list[str]) -> None:
     print_outputs(out)
 
 
+def stacks_in_order(tools: toolchain.Toolchain) -> list[str]:
+    """Stack names of the last synth, each after the stacks it depends on."""
+    manifest = json.loads((tools.root / "cdktf.out" / "manifest.json").read_text())["stacks"]
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name not in ordered:
+            for dependency in manifest[name]["dependencies"]:
+                visit(dependency)
+            ordered.append(name)
+
+    for name in sorted(manifest):
+        visit(name)
+    return ordered
+
+
+def cmd_diff(environment: Environment, stacks: list[str]) -> None:
+    """cdktf diff takes one stack at a time: synthesize once, then diff each stack."""
+    tools = prepare(environment)
+    run_cdktf(tools, ["synth"])
+    for stack in stacks if stacks != ["*"] else stacks_in_order(tools):
+        say(f"diff {stack}")
+        run_cdktf(tools, ["diff", stack, "--skip-synth", *tools.cdktf_flags()])
+
+
 def cmd_cdktf(environment: Environment, verb: str, stacks: list[str]) -> None:
     tools = prepare(environment) if verb != "synth" else toolchain.load()
     extra = {"destroy": ["--auto-approve"], "synth": []}.get(verb, [])
@@ -96,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="check prerequisites and write the Terraform CLI config")
     serve_parser = sub.add_parser("serve-local-aws", help="run the local AWS in the foreground")
     serve_parser.add_argument("--port", type=int, required=True)
+    serve_parser.add_argument("--without-compat", action="store_true", help="plain moto, without the compatibility layer")
     sub.add_parser("bootstrap", help="create the Terraform state bucket")
     for verb in ("up", "deploy", "diff", "destroy", "synth"):
         verb_parser = sub.add_parser(verb, help=f"cdktf {verb} (up: start the local AWS, bootstrap, deploy, print outputs)")
@@ -106,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "serve-local-aws":
-            serve(args.port)
+            serve(args.port, compat_layer=not args.without_compat)
             return 0
         environment = Environment.from_env()
         if args.command == "check":
@@ -116,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
             cmd_bootstrap(environment)
         elif args.command == "up":
             cmd_up(environment, args.stacks)
-        elif args.command in ("deploy", "diff", "destroy", "synth"):
+        elif args.command == "diff":
+            cmd_diff(environment, args.stacks)
+        elif args.command in ("deploy", "destroy", "synth"):
             cmd_cdktf(environment, args.command, args.stacks)
         elif args.command == "outputs":
             print_outputs(outputs_file(toolchain.load()))

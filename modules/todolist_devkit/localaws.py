@@ -25,15 +25,17 @@ HEALTH_PATH = "/moto-api/"
 START_TIMEOUT_S = 60.0
 
 
-def serve(port: int) -> None:
-    """Run the server in this process until interrupted."""
+def serve(port: int, compat_layer: bool = True) -> None:
+    """Run the server in this process until interrupted. ``compat_layer=False`` serves plain moto,
+    which the tests use to check that each gap the layer closes still exists upstream."""
     from moto.server import DomainDispatcherApplication, create_backend_app
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
     from . import compat
 
-    compat.apply()
+    if compat_layer:
+        compat.apply()
     server = make_server(HOST, port, DomainDispatcherApplication(create_backend_app), threaded=True, request_handler=MotoRequestHandler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"local AWS listening on http://{HOST}:{port}", flush=True)
@@ -60,13 +62,14 @@ class LocalAws:
         return f"http://{HOST}:{self.port}"
 
     @classmethod
-    def start(cls, port: int, log_path: Path) -> "LocalAws":
+    def start(cls, port: int, log_path: Path, compat_layer: bool = True) -> "LocalAws":
         if not port_is_free(port):
             raise PrerequisiteError(f"port {port} on {HOST} is in use by another program: stop it or set TODOLIST_LOCAL_AWS_PORT to a free port")
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "todolist_devkit", "serve-local-aws", "--port", str(port)],
+                [sys.executable, "-m", "todolist_devkit", "serve-local-aws", "--port", str(port)]
+                + ([] if compat_layer else ["--without-compat"]),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
             )
         server = cls(port=port, process=process)
@@ -74,8 +77,8 @@ class LocalAws:
         return server
 
     @classmethod
-    def start_on_free_port(cls, log_path: Path) -> "LocalAws":
-        return cls.start(free_port(), log_path)
+    def start_on_free_port(cls, log_path: Path, compat_layer: bool = True) -> "LocalAws":
+        return cls.start(free_port(), log_path, compat_layer)
 
     def wait_healthy(self, log_path: Path) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S

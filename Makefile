@@ -1,0 +1,69 @@
+# Two set-up commands: `make up` and `make test`. Everything installs into this directory.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEVKIT := $(PY) -m todolist_devkit
+export CHECKPOINT_DISABLE := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: help install up test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed node_modules/.installed ## install Python packages, the cdktf CLI and the Terraform CLI config
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "==> installing Python packages into $(VENV)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> installing the cdktf CLI into node_modules"
+	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js >= 20 with npm"; exit 1; }
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+check: install ## check prerequisites (terraform, node, provider mirror)
+	@$(DEVKIT) check
+
+up: install ## start the local AWS, bootstrap state, deploy every stack, print outputs
+	@$(DEVKIT) up
+
+test: install ## run the whole test suite
+	@$(PY) -m pytest
+
+test-unit: install ## synth-level tests only
+	@$(PY) -m pytest -m unit
+
+test-plan: install ## plan-level tests against a local AWS
+	@$(PY) -m pytest -m plan
+
+test-e2e: install ## end-to-end deploys into a local AWS (slow)
+	@$(PY) -m pytest -m e2e
+
+diff: install ## cdktf diff of every stack (or STACKS="...")
+	@$(DEVKIT) diff $(STACKS)
+
+synth: install ## synthesize every stack into cdktf.out/
+	@$(DEVKIT) synth
+
+deploy: install ## cdktf deploy of every stack (or STACKS="...")
+	@$(DEVKIT) deploy $(STACKS)
+
+destroy: install ## cdktf destroy of every stack (or STACKS="...")
+	@$(DEVKIT) destroy $(STACKS)
+
+down: ## stop the local AWS (its resources and state go with it)
+	@if [ -x $(PY) ]; then $(DEVKIT) down; else echo "==> nothing to stop"; fi
+
+bootstrap: install ## create the Terraform state bucket (TODOLIST_ENV=aws for a real account)
+	@$(DEVKIT) bootstrap
+
+bench: install ## run the benchmarks and record them in docs/BENCHMARKS.md
+	@$(PY) bench/run.py

@@ -1,0 +1,87 @@
+"""Each compatibility patch: the gap exists in plain moto, and the local AWS closes it.
+
+The plain-moto half tells us when an upstream release fixes a gap, so the patch can go.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.conftest import boto3_client
+from todolist_cdktf.environment import Environment
+from todolist_devkit.localaws import LocalAws
+
+pytestmark = pytest.mark.plan
+
+PIPELINE_PROJECT = {
+    "source": {"type": "CODEPIPELINE"},
+    "artifacts": {"type": "CODEPIPELINE"},
+    "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL"},
+    "serviceRole": "arn:aws:iam::123456789012:role/build",
+}
+
+
+@pytest.fixture(scope="module")
+def plain_moto(output_dir):
+    server = LocalAws.start_on_free_port(output_dir / "plain-moto.log", compat_layer=False)
+    yield Environment(local_port=server.port)
+    server.stop()
+
+
+@pytest.fixture(params=["plain", "patched"])
+def variant(request, plain_moto, local_aws, environment):
+    return request.param, plain_moto if request.param == "plain" else environment
+
+
+def raw_body(client, operation, **params):
+    """The JSON body the server sent, before botocore parses it."""
+    captured = {}
+    client.meta.events.register(f"after-call.*.{operation}", lambda http_response, **_: captured.update(body=http_response.content))
+    getattr(client, _snake(operation))(**params)
+    return json.loads(captured["body"])
+
+
+def _snake(name):
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def test_codecommit_timestamps_are_epoch_numbers(variant, request):
+    kind, environment = variant
+    client = boto3_client(environment, "codecommit")
+    body = raw_body(client, "CreateRepository", repositoryName=f"ts-{kind}")
+    is_number = isinstance(body["repositoryMetadata"]["creationDate"], (int, float))
+    assert is_number == (kind == "patched")
+
+
+def test_codecommit_tags_round_trip(variant):
+    kind, environment = variant
+    client = boto3_client(environment, "codecommit")
+    arn = client.create_repository(repositoryName=f"tags-{kind}", tags={"a": "1"})["repositoryMetadata"]["Arn"]
+    if kind == "plain":
+        with pytest.raises(ClientError):
+            client.tag_resource(resourceArn=arn, tags={"b": "2"})
+        return
+    client.tag_resource(resourceArn=arn, tags={"b": "2"})
+    client.untag_resource(resourceArn=arn, tagKeys=["a"])
+    assert client.list_tags_for_resource(resourceArn=arn)["tags"] == {"b": "2"}
+
+
+def test_codecommit_tagging_an_unknown_repository_is_a_clear_error(local_aws, environment):
+    client = boto3_client(environment, "codecommit")
+    with pytest.raises(ClientError, match="RepositoryDoesNotExistException"):
+        client.list_tags_for_resource(resourceArn="arn:aws:codecommit:us-east-1:123456789012:nope")
+
+
+def test_codebuild_pipeline_project_needs_no_locations(variant):
+    kind, environment = variant
+    client = boto3_client(environment, "codebuild")
+    if kind == "plain":
+        with pytest.raises(ClientError, match="location is required"):
+            client.create_project(name=f"build-{kind}", **PIPELINE_PROJECT)
+        return
+    project = client.create_project(name=f"build-{kind}", **PIPELINE_PROJECT)["project"]
+    assert project["source"]["type"] == "CODEPIPELINE"
+    assert client.batch_get_projects(names=[f"build-{kind}"])["projects"][0]["name"] == f"build-{kind}"
