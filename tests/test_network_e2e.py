@@ -14,7 +14,9 @@ pytestmark = pytest.mark.e2e
 
 
 def cdktf(tools, tf_env, outdir, *args):
-    command = [str(tools.cdktf), *args, "--output", str(outdir), *tools.cdktf_flags()]
+    command = [str(tools.cdktf), *args, "--output", str(outdir)]
+    if tools.offline and args[0] != "synth":
+        command.append("--skip-provider-lock")
     result = subprocess.run(command, cwd=ROOT, env=tf_env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return result.stdout

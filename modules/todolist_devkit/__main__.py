@@ -24,6 +24,7 @@ def say(message: str) -> None:
 
 def run_cdktf(tools: toolchain.Toolchain, args: list[str]) -> None:
     command = [str(tools.cdktf), *args]
+    tools.synth_dir.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     result = subprocess.run(command, cwd=tools.root, env=tools.env())
     if result.returncode != 0:
@@ -65,13 +66,13 @@ def cmd_up(environment: Environment, stacks: list[str]) -> None:
     tools = prepare(environment)
     say(f"deploying {' '.join(stacks)} to {environment.target.value}")
     out = outputs_file(tools)
-    run_cdktf(tools, ["deploy", *stacks, "--auto-approve", "--outputs-file", str(out), *tools.cdktf_flags()])
+    run_cdktf(tools, ["deploy", *stacks, "--auto-approve", "--outputs-file", str(out), *tools.cdktf_flags("deploy")])
     print_outputs(out)
 
 
 def stacks_in_order(tools: toolchain.Toolchain) -> list[str]:
     """Stack names of the last synth, each after the stacks it depends on."""
-    manifest = json.loads((tools.root / "cdktf.out" / "manifest.json").read_text())["stacks"]
+    manifest = json.loads((tools.synth_dir / "manifest.json").read_text())["stacks"]
     ordered: list[str] = []
 
     def visit(name: str) -> None:
@@ -88,17 +89,16 @@ def stacks_in_order(tools: toolchain.Toolchain) -> list[str]:
 def cmd_diff(environment: Environment, stacks: list[str]) -> None:
     """cdktf diff takes one stack at a time: synthesize once, then diff each stack."""
     tools = prepare(environment)
-    run_cdktf(tools, ["synth"])
+    run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
     for stack in stacks if stacks != ["*"] else stacks_in_order(tools):
         say(f"diff {stack}")
-        run_cdktf(tools, ["diff", stack, "--skip-synth", *tools.cdktf_flags()])
+        run_cdktf(tools, ["diff", stack, "--skip-synth", *tools.cdktf_flags("diff")])
 
 
 def cmd_cdktf(environment: Environment, verb: str, stacks: list[str]) -> None:
     tools = prepare(environment) if verb != "synth" else toolchain.load()
-    extra = {"destroy": ["--auto-approve"], "synth": []}.get(verb, [])
-    flags = tools.cdktf_flags() if verb in ("diff", "deploy", "destroy") else []
-    run_cdktf(tools, [verb, *stacks, *extra, *flags])
+    extra = {"destroy": ["--auto-approve"], "deploy": ["--auto-approve"]}.get(verb, [])
+    run_cdktf(tools, [verb, *stacks, *extra, *tools.cdktf_flags(verb)])
 
 
 def cmd_bootstrap(environment: Environment) -> None:

@@ -107,13 +107,13 @@ class Daemon:
     """The background local AWS of ``make up``, tracked by a pid file under build/."""
 
     def __init__(self, build_dir: Path, port: int) -> None:
-        self.pid_file = build_dir / "local-aws.pid"
-        self.log_file = build_dir / "local-aws.log"
+        self.pid_file = build_dir / f"local-aws-{port}.pid"
+        self.log_file = build_dir / f"local-aws-{port}.log"
         self.port = port
 
     def running_pid(self) -> int | None:
         try:
-            pid = int(self.pid_file.read_text().split()[0])
+            pid = int(self.pid_file.read_text().strip())
             os.kill(pid, 0)
             return pid
         except (OSError, ValueError, IndexError):
@@ -121,14 +121,12 @@ class Daemon:
 
     def ensure_started(self) -> bool:
         """Start unless our server is already up on this port. Returns True if it started one."""
-        pid = self.running_pid()
-        if pid is not None:
-            recorded_port = int(self.pid_file.read_text().split()[1])
-            if recorded_port == self.port and is_healthy(self.port):
+        if self.running_pid() is not None:
+            if is_healthy(self.port):
                 return False
             self.stop()
         server = LocalAws.start(self.port, self.log_file)
-        self.pid_file.write_text(f"{server.process.pid} {self.port}\n")
+        self.pid_file.write_text(f"{server.process.pid}\n")
         return True
 
     def stop(self) -> bool:

@@ -52,6 +52,11 @@ class Toolchain:
         return self.build_dir / "terraform.rc"
 
     @property
+    def synth_dir(self) -> Path:
+        """Where cdktf writes the synthesized stacks: ``TODOLIST_CDKTF_OUT`` or ``cdktf.out``."""
+        return self.root / os.environ.get("TODOLIST_CDKTF_OUT", "cdktf.out")
+
+    @property
     def offline(self) -> bool:
         """Providers come from the filesystem mirror, so nothing may ask the registry."""
         return self.mirror is not None
@@ -71,8 +76,12 @@ class Toolchain:
         env.update(extra or {})
         return env
 
-    def cdktf_flags(self) -> list[str]:
-        return ["--skip-provider-lock"] if self.offline else []
+    def cdktf_flags(self, verb: str) -> list[str]:
+        """Flags every cdktf call of this kind needs: the output directory, and offline no provider lock."""
+        flags = ["--output", str(self.synth_dir)]
+        if self.offline and verb in ("deploy", "diff", "destroy"):
+            flags.append("--skip-provider-lock")
+        return flags
 
 
 def find_mirror(environ: dict[str, str] | None = None) -> Path | None:

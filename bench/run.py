@@ -1,0 +1,105 @@
+#!/usr/bin/env python
+"""Benchmarks: synth time against the import floor, cdktf diff, and `make up` from empty.
+
+Every speed is a ratio against a baseline measured in the same run (machines are shared and
+noisy), median of RUNS runs, each in a fresh process. Figures are printed and written to
+docs/BENCHMARKS.md together with the command that produced them.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from todolist_devkit import toolchain  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+PY = sys.executable
+REPORT = ROOT / "docs" / "BENCHMARKS.md"
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{result.stderr[-3000:]}")
+    return elapsed
+
+
+def median_of(label: str, command: list[str], env: dict[str, str]) -> float:
+    samples = [timed(command, env) for _ in range(RUNS)]
+    value = statistics.median(samples)
+    print(f"  {label:<44} median {value:6.2f} s  ({', '.join(f'{s:.2f}' for s in samples)})", flush=True)
+    return value
+
+
+def main() -> None:
+    tools = toolchain.load(ROOT)
+    port = toolchain.free_port()
+    env = tools.env({
+        "TODOLIST_ENV": "local",
+        "TODOLIST_LOCAL_AWS_PORT": str(port),
+        "TODOLIST_CDKTF_OUT": "build/bench/cdktf.out",  # keeps the user's cdktf.out and its backend settings
+    })
+    lazy_off = {**env, "TODOLIST_LAZY_PROVIDER": "0"}
+
+    print(f"==> synth, median of {RUNS}", flush=True)
+    floor = median_of("floor: import cdktf_cdktf_provider_aws", [PY, "-c", "import cdktf_cdktf_provider_aws"], lazy_off)
+    eager = median_of("python main.py, eager provider import", [PY, "main.py"], lazy_off)
+    lazy = median_of("python main.py (default: lazy provider import)", [PY, "main.py"], env)
+
+    devkit = [PY, "-m", "todolist_devkit"]
+    print("==> make up from an empty local AWS, then make diff", flush=True)
+    try:
+        up = timed(devkit + ["up"], env)
+        print(f"  {'make up (start local AWS, bootstrap, deploy)':<44} {up:6.2f} s", flush=True)
+        diff = timed(devkit + ["diff"], env)
+        print(f"  {'make diff (synth + diff of every stack)':<44} {diff:6.2f} s", flush=True)
+    finally:
+        subprocess.run(devkit + ["down"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+    rows = [
+        ("floor: `python -c 'import cdktf_cdktf_provider_aws'`", floor, 1.0),
+        ("`python main.py`, eager provider import (`TODOLIST_LAZY_PROVIDER=0`)", eager, eager / floor),
+        ("`python main.py` (default, lazy provider import)", lazy, lazy / floor),
+    ]
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Latest run: {when} on {platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"Command: `make bench` (`python bench/run.py`; `BENCH_RUNS={RUNS}`). Each figure is the median of {RUNS} runs,",
+        "each in a fresh process; ratios are against the floor measured in the same run.",
+        "",
+        "## Synth",
+        "",
+        "| what | median | ratio to floor |",
+        "|---|---:|---:|",
+        *[f"| {label} | {value:.2f} s | {ratio:.2f} |" for label, value, ratio in rows],
+        "",
+        "Goal: `python main.py` <= 1.2 x the floor (eager), and <= 0.4 x the floor with the lazy import.",
+        "",
+        "## Local AWS round trip",
+        "",
+        "| what | wall time |",
+        "|---|---:|",
+        f"| `make up` from an empty local AWS (start it, bootstrap state, `cdktf deploy` every stack) | {up:.1f} s |",
+        f"| `make diff` right after (one synth, `cdktf diff` of every stack: no changes) | {diff:.1f} s |",
+        "",
+    ]
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text("\n".join(lines))
+    print(f"==> written to {REPORT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
