@@ -1,14 +1,48 @@
 #!/usr/bin/env python
-"""The TodoList app: one Terraform stack per concern, deployed to the environment TODOLIST_ENV names."""
+"""The TodoList app: one Terraform stack per concern, deployed to the environment TODOLIST_ENV names.
+
+Data flows one way: the configs below -> constructs -> stacks -> app. Values one stack needs from
+another are plain attribute references; cdktf turns them into cross-stack remote-state lookups.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
-from todolist_cdktf import Environment, Network, NetworkConfig
+from todolist_cdktf import (
+    ContainerRepository,
+    ContainerRepositoryConfig,
+    Environment,
+    LoadBalancedFargateService,
+    LoadBalancedFargateServiceConfig,
+    Network,
+    NetworkConfig,
+)
 
 NETWORK_STACK = "TodoList-Network"
+ECR_STACK = "TodoList-ECR"
+ECS_STACK = "TodoList-ECS"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Everything the TodoList app is configured with, in one place."""
+
+    network: NetworkConfig = field(default_factory=lambda: NetworkConfig(name="todolist", cidr="10.0.0.0/16", az_count=2, nat_gateway_count=1))
+    repository: ContainerRepositoryConfig = field(default_factory=ContainerRepositoryConfig)
+    service: LoadBalancedFargateServiceConfig = field(default_factory=LoadBalancedFargateServiceConfig)
+
+    @classmethod
+    def for_environment(cls, environment: Environment) -> "AppConfig":
+        # The local AWS is thrown away with `make down`: let destroy remove repositories that hold images.
+        return cls(repository=ContainerRepositoryConfig(force_delete=environment.is_local))
+
+
+def output(stack: TerraformStack, name: str, value, description: str) -> None:
+    TerraformOutput(stack, name, value=value, description=description)
 
 
 class NetworkStack(TerraformStack):
@@ -18,18 +52,49 @@ class NetworkStack(TerraformStack):
         super().__init__(scope, NETWORK_STACK)
         environment.apply(self, NETWORK_STACK)
         self.network = Network(self, "network", config=config)
-        TerraformOutput(self, "vpc_id", value=self.network.vpc_id, description="VPC id")
-        TerraformOutput(self, "vpc_cidr", value=self.network.vpc_cidr, description="VPC CIDR block")
-        TerraformOutput(self, "public_subnet_ids", value=list(self.network.public_subnet_ids), description="Public subnet ids, one per zone")
-        TerraformOutput(self, "private_subnet_ids", value=list(self.network.private_subnet_ids), description="Private subnet ids, one per zone")
+        output(self, "vpc_id", self.network.vpc_id, "VPC id")
+        output(self, "vpc_cidr", self.network.vpc_cidr, "VPC CIDR block")
+        output(self, "public_subnet_ids", list(self.network.public_subnet_ids), "Public subnet ids, one per zone")
+        output(self, "private_subnet_ids", list(self.network.private_subnet_ids), "Private subnet ids, one per zone")
 
 
-def build_app(environment: Environment | None = None, outdir: str | None = None) -> App:
+class EcrStack(TerraformStack):
+    """TodoList-ECR: the repository the pipeline pushes the service image to."""
+
+    def __init__(self, scope: Construct, environment: Environment, config: ContainerRepositoryConfig) -> None:
+        super().__init__(scope, ECR_STACK)
+        environment.apply(self, ECR_STACK)
+        self.repository = ContainerRepository(self, "repository", config=config)
+        output(self, "repository_name", self.repository.name, "ECR repository name")
+        output(self, "repository_url", self.repository.url, "ECR repository URL (docker push target)")
+        output(self, "repository_arn", self.repository.arn, "ECR repository ARN")
+
+
+class EcsStack(TerraformStack):
+    """TodoList-ECS: the Fargate service behind a public Network Load Balancer."""
+
+    def __init__(
+        self, scope: Construct, environment: Environment, config: LoadBalancedFargateServiceConfig,
+        network: Network, repository: ContainerRepository,
+    ) -> None:
+        super().__init__(scope, ECS_STACK)
+        environment.apply(self, ECS_STACK)
+        self.service = LoadBalancedFargateService(self, "service", config=config, network=network, repository=repository)
+        output(self, "LoadBalancerDNS", self.service.load_balancer_dns_name, "DNS name of the Network Load Balancer")
+        output(self, "cluster_name", self.service.cluster_name, "ECS cluster name")
+        output(self, "service_name", self.service.service_name, "ECS service name")
+        output(self, "task_definition_family", self.service.task_definition_family, "Task definition family")
+        output(self, "log_group_name", self.service.log_group_name, "CloudWatch log group of the container")
+
+
+def build_app(environment: Environment | None = None, outdir: str | None = None, config: AppConfig | None = None) -> App:
     """Configure every stack; ``environment`` defaults to the one TODOLIST_* variables describe."""
     environment = environment if environment is not None else Environment.from_env()
-    network_config = NetworkConfig(name="todolist", cidr="10.0.0.0/16", az_count=2, nat_gateway_count=1)
+    config = config if config is not None else AppConfig.for_environment(environment)
     app = App(outdir=outdir) if outdir else App()
-    NetworkStack(app, environment, network_config)
+    network = NetworkStack(app, environment, config.network)
+    ecr = EcrStack(app, environment, config.repository)
+    EcsStack(app, environment, config.service, network.network, ecr.repository)
     return app
 
 

@@ -64,8 +64,17 @@ def main() -> None:
         print(f"  {'make up (start local AWS, bootstrap, deploy)':<44} {up:6.2f} s", flush=True)
         diff = timed(devkit + ["diff"], env)
         print(f"  {'make diff (synth + diff of every stack)':<44} {diff:6.2f} s", flush=True)
+        one_stack = [str(tools.cdktf), "diff", "TodoList-Network", *tools.cdktf_flags("diff")]
+        one_stack[one_stack.index("--output") + 1] = str(ROOT / "build" / "bench" / "cdktf.out")
+        diff_eager = median_of("cdktf diff TodoList-Network, eager import", one_stack, lazy_off)
+        diff_lazy = median_of("cdktf diff TodoList-Network, lazy import", one_stack, env)
     finally:
         subprocess.run(devkit + ["down"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+    print(f"==> unit test tier, median of {RUNS}", flush=True)
+    pytest = [PY, "-m", "pytest", "-q", "-m", "unit", "-k", "not lazy_provider", "-p", "no:cacheprovider"]
+    unit_eager = median_of("pytest -m unit, eager import", pytest, lazy_off)
+    unit_lazy = median_of("pytest -m unit, lazy import", pytest, env)
 
     rows = [
         ("floor: `python -c 'import cdktf_cdktf_provider_aws'`", floor, 1.0),
@@ -94,6 +103,13 @@ def main() -> None:
         "|---|---:|",
         f"| `make up` from an empty local AWS (start it, bootstrap state, `cdktf deploy` every stack) | {up:.1f} s |",
         f"| `make diff` right after (one synth, `cdktf diff` of every stack: no changes) | {diff:.1f} s |",
+        "",
+        "## What the lazy provider import saves elsewhere",
+        "",
+        "| what | eager import | lazy import | ratio |",
+        "|---|---:|---:|---:|",
+        f"| `cdktf diff TodoList-Network` (synth + plan, median) | {diff_eager:.1f} s | {diff_lazy:.1f} s | {diff_lazy / diff_eager:.2f} |",
+        f"| `pytest -m unit` (median) | {unit_eager:.1f} s | {unit_lazy:.1f} s | {unit_lazy / unit_eager:.2f} |",
         "",
     ]
     REPORT.parent.mkdir(exist_ok=True)

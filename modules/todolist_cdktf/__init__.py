@@ -20,6 +20,12 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ConfigError": "errors",
+    "ContainerRepository": "container_repository",
+    "ContainerRepositoryConfig": "container_repository",
+    "TagMutability": "container_repository",
+    "LoadBalancedFargateService": "fargate_service",
+    "LoadBalancedFargateServiceConfig": "fargate_service",
+    "HealthCheckProtocol": "fargate_service",
     "Environment": "environment",
     "Target": "environment",
     "Network": "network",
@@ -29,6 +35,8 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:
+    from .container_repository import ContainerRepository, ContainerRepositoryConfig, TagMutability
+    from .fargate_service import HealthCheckProtocol, LoadBalancedFargateService, LoadBalancedFargateServiceConfig
     from .environment import Environment, Target
     from .errors import ConfigError
     from .network import Network, NetworkConfig

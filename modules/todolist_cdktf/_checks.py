@@ -55,3 +55,9 @@ def string_mapping(field: str, value: Any) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise ConfigError(field, value, "must be a mapping of strings to strings")
     return dict(value)
+
+
+def boolean(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(field, value, "must be True or False")
+    return value

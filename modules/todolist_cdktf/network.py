@@ -76,8 +76,7 @@ class NetworkConfig:
                 f"must make room for {2 * self.az_count} subnets (2 per zone): at least {(2 * self.az_count - 1).bit_length()}",
             )
         _checks.int_in_range("nat_gateway_count", self.nat_gateway_count, 0, self.az_count)
-        if not isinstance(self.enable_dynamodb_endpoint, bool):
-            raise ConfigError("enable_dynamodb_endpoint", self.enable_dynamodb_endpoint, "must be True or False")
+        _checks.boolean("enable_dynamodb_endpoint", self.enable_dynamodb_endpoint)
         object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
 
     def subnet_cidrs(self) -> tuple[tuple[str, ...], tuple[str, ...]]:

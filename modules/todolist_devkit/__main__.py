@@ -44,6 +44,8 @@ def print_outputs(path: Path) -> None:
     for stack, values in sorted(outputs.items()):
         print(f"  {stack}")
         for name, value in sorted(values.items()):
+            if name.startswith("cross-stack-output-"):
+                continue  # cdktf's plumbing for cross-stack references
             print(f"    {name} = {json.dumps(value)}")
 
 

@@ -1,0 +1,13 @@
+"""Names that more than one part of the system must agree on. Change them here only."""
+
+CONTAINER_NAME = "TodoList-Service"
+"""The service's container: the task definition, the pipeline's imagedefinitions.json and the buildspec use it."""
+
+CONTAINER_PORT = 8080
+"""Port the Flask service listens on inside the container."""
+
+REPOSITORY_NAME = "todolist/service"
+"""ECR repository of the service image."""
+
+CLUSTER_NAME = "TodoList-Cluster"
+"""ECS cluster of the service."""
