@@ -85,3 +85,31 @@ def test_codebuild_pipeline_project_needs_no_locations(variant):
     project = client.create_project(name=f"build-{kind}", **PIPELINE_PROJECT)["project"]
     assert project["source"]["type"] == "CODEPIPELINE"
     assert client.batch_get_projects(names=[f"build-{kind}"])["projects"][0]["name"] == f"build-{kind}"
+
+
+def test_ecs_service_keeps_the_settings_it_was_created_with(variant):
+    kind, environment = variant
+    ecs = boto3_client(environment, "ecs")
+    ecs.create_cluster(clusterName=f"cluster-{kind}")
+    ecs.register_task_definition(
+        family=f"task-{kind}", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}],
+    )
+    ecs.create_service(
+        cluster=f"cluster-{kind}", serviceName="svc", taskDefinition=f"task-{kind}", desiredCount=1,
+        healthCheckGracePeriodSeconds=60, availabilityZoneRebalancing="DISABLED", enableExecuteCommand=True,
+        deploymentConfiguration={"minimumHealthyPercent": 100, "maximumPercent": 200, "deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+    )
+    (service,) = ecs.describe_services(cluster=f"cluster-{kind}", services=["svc"])["services"]
+    kept = {
+        "healthCheckGracePeriodSeconds": service.get("healthCheckGracePeriodSeconds"),
+        "availabilityZoneRebalancing": service.get("availabilityZoneRebalancing"),
+        "enableExecuteCommand": service.get("enableExecuteCommand"),
+        "circuitBreaker": service.get("deploymentConfiguration", {}).get("deploymentCircuitBreaker"),
+    }
+    if kind == "plain":
+        assert kept["healthCheckGracePeriodSeconds"] is None
+        return
+    assert kept == {
+        "healthCheckGracePeriodSeconds": 60, "availabilityZoneRebalancing": "DISABLED",
+        "enableExecuteCommand": True, "circuitBreaker": {"enable": True, "rollback": True},
+    }

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Mapping
 
 from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
-from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
+from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository, EcrRepositoryEncryptionConfiguration
 from constructs import Construct
 
 from . import _checks
@@ -75,7 +75,7 @@ class ContainerRepository(Construct):
             name=config.name,
             image_tag_mutability=config.tag_mutability.value,
             image_scanning_configuration={"scan_on_push": config.scan_on_push},
-            encryption_configuration=[{"encryption_type": "AES256"}],
+            encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="AES256")],
             force_delete=config.force_delete,
             tags=dict(config.tags) or None,
         )

@@ -22,6 +22,7 @@ def apply() -> None:
     _codecommit_timestamps_as_epoch()
     _codecommit_tagging()
     _codebuild_codepipeline_locations()
+    _ecs_service_settings()
     _applied = True
 
 
@@ -131,3 +132,35 @@ def _codebuild_codepipeline_locations() -> None:
 
     responses._validate_required_params_source = validate_source
     responses._validate_required_params_artifacts = validate_artifacts
+
+
+# CreateService settings moto accepts but does not keep; real AWS returns each in DescribeServices.
+ECS_SERVICE_SETTINGS = (
+    "healthCheckGracePeriodSeconds",
+    "availabilityZoneRebalancing",
+    "enableExecuteCommand",
+    "enableECSManagedTags",
+    "deploymentConfiguration",
+)
+
+
+def _ecs_service_settings() -> None:
+    """ECS CreateService: moto drops healthCheckGracePeriodSeconds, availabilityZoneRebalancing,
+    enableExecuteCommand, enableECSManagedTags and deploymentConfiguration, so DescribeServices omits
+    them and the provider plans an in-place update of aws_ecs_service after every apply.
+    The values sent are kept on the service (UpdateService already stores what it is sent)."""
+    from moto.core.utils import camelcase_to_underscores
+    from moto.ecs import responses
+
+    original: Callable[..., Any] = responses.EC2ContainerServiceResponse.create_service
+
+    def create_service(self: Any) -> Any:
+        result = original(self)
+        service = result.result["service"]
+        for name in ECS_SERVICE_SETTINGS:
+            value = self._get_param(name)
+            if value is not None:
+                setattr(service, camelcase_to_underscores(name), value)
+        return result
+
+    responses.EC2ContainerServiceResponse.create_service = create_service
