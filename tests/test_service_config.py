@@ -1,0 +1,168 @@
+"""Service and repository options, and the mistakes their configs reject."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from todolist_cdktf import (
+    ConfigError,
+    ContainerRepository,
+    ContainerRepositoryConfig,
+    HealthCheckProtocol,
+    LoadBalancedFargateService,
+    LoadBalancedFargateServiceConfig,
+    Network,
+)
+
+pytestmark = pytest.mark.unit
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+SSM_ARN = "arn:aws:ssm:us-east-1:123456789012:parameter/todolist/db-password"
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:todolist/api-key-AbCdEf"
+
+
+def synth_service(config: LoadBalancedFargateServiceConfig, grant=None) -> dict:
+    from cdktf import Testing, TerraformStack
+
+    stack = TerraformStack(Testing.app(), "test")
+    service = LoadBalancedFargateService(
+        stack, "service", config=config,
+        network=Network(stack, "network"), repository=ContainerRepository(stack, "repository"),
+    )
+    if grant:
+        service.add_task_policy(*grant)
+    return json.loads(Testing.synth(stack))["resource"]
+
+
+def only(resources, kind):
+    (item,) = resources[kind].values()
+    return item
+
+
+def test_tls_listener_uses_the_certificate_and_a_tls13_policy():
+    resources = synth_service(LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE))
+    tls = [l for l in resources["aws_lb_listener"].values() if l["protocol"] == "TLS"]
+    assert [(l["port"], l["certificate_arn"], l["ssl_policy"]) for l in tls] == [(443, CERTIFICATE, "ELBSecurityPolicy-TLS13-1-2-2021-06")]
+
+
+def test_http_health_check_on_a_path():
+    config = LoadBalancedFargateServiceConfig(health_check_protocol="HTTP", health_check_path="/health")
+    assert config.health_check_protocol is HealthCheckProtocol.HTTP
+    health = only(synth_service(config), "aws_lb_target_group")["health_check"]
+    assert (health["protocol"], health["path"]) == ("HTTP", "/health")
+
+
+def test_autoscaling_tracks_cpu_and_lets_it_own_desired_count():
+    resources = synth_service(LoadBalancedFargateServiceConfig(enable_autoscaling=True, autoscaling_min=2, autoscaling_max=6, autoscaling_cpu_percent=60))
+    target = only(resources, "aws_appautoscaling_target")
+    assert (target["min_capacity"], target["max_capacity"]) == (2, 6)
+    policy = only(resources, "aws_appautoscaling_policy")["target_tracking_scaling_policy_configuration"]
+    assert policy["target_value"] == 60
+    assert policy["predefined_metric_specification"]["predefined_metric_type"] == "ECSServiceAverageCPUUtilization"
+    assert only(resources, "aws_ecs_service")["lifecycle"]["ignore_changes"] == ["desired_count"]
+
+
+def test_autoscaling_is_off_by_default():
+    assert "aws_appautoscaling_target" not in synth_service(LoadBalancedFargateServiceConfig())
+
+
+def test_pipeline_managed_rollouts_ignore_task_definition_changes():
+    service = only(synth_service(LoadBalancedFargateServiceConfig(ignore_task_definition_changes=True)), "aws_ecs_service")
+    assert service["lifecycle"]["ignore_changes"] == ["task_definition"]
+
+
+def test_internal_load_balancer_sits_in_private_subnets():
+    nlb = only(synth_service(LoadBalancedFargateServiceConfig(internet_facing=False)), "aws_lb")
+    assert nlb["internal"] is True and all("private" in s for s in nlb["subnets"])
+
+
+def test_secrets_are_injected_and_the_execution_role_reads_exactly_them():
+    config = LoadBalancedFargateServiceConfig(environment={"STORE": "file"}, secrets={"DB_PASSWORD": SSM_ARN, "API_KEY": SECRET_ARN})
+    resources = synth_service(config)
+    (container,) = json.loads(only(resources, "aws_ecs_task_definition")["container_definitions"])
+    assert container["environment"] == [{"name": "STORE", "value": "file"}]
+    assert container["secrets"] == [{"name": "API_KEY", "valueFrom": SECRET_ARN}, {"name": "DB_PASSWORD", "valueFrom": SSM_ARN}]
+    (execution,) = [json.loads(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "pull-image-write-logs"]
+    by_action = {s["Action"]: s["Resource"] for s in execution["Statement"] if isinstance(s["Action"], str)}
+    assert by_action["ssm:GetParameters"] == [SSM_ARN]
+    assert by_action["secretsmanager:GetSecretValue"] == [SECRET_ARN]
+
+
+def test_callers_grant_the_task_role_exactly_what_the_application_needs():
+    statement = {"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/todos"}
+    resources = synth_service(LoadBalancedFargateServiceConfig(), grant=("todos-table", [statement]))
+    (policy,) = [p for p in resources["aws_iam_role_policy"].values() if p["name"] == "todos-table"]
+    assert "task-role" in policy["role"]
+    assert json.loads(policy["policy"])["Statement"] == [statement]
+
+
+def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
+    resources = synth_service(LoadBalancedFargateServiceConfig(enable_execute_command=True))
+    assert only(resources, "aws_ecs_service")["enable_execute_command"] is True
+    (policy,) = [json.loads(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "ecs-exec"]
+    assert all(a.startswith("ssmmessages:") for a in policy["Statement"][0]["Action"])
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "hint"),
+    [
+        ({"cpu": 256, "memory_mib": 4096}, "memory_mib", "with cpu=256 Fargate allows 512 to 2048"),
+        ({"cpu": 300}, "cpu", "256, 512, 1024"),
+        ({"container_port": 0}, "container_port", "between 1 and 65535"),
+        ({"container_port": 70000}, "container_port", "between 1 and 65535"),
+        ({"desired_count": 0}, "desired_count", "at least 1"),
+        ({"min_healthy_percent": 150}, "min_healthy_percent", "between 0 and 100"),
+        ({"max_healthy_percent": 90}, "max_healthy_percent", "between 100 and 200"),
+        ({"enable_autoscaling": True, "autoscaling_min": 5, "autoscaling_max": 2}, "autoscaling_max", "at least autoscaling_min=5"),
+        ({"autoscaling_cpu_percent": 95}, "autoscaling_cpu_percent", "between 10 and 90"),
+        ({"enable_tls": True}, "tls_certificate_arn", "is required when enable_tls"),
+        ({"enable_tls": True, "tls_certificate_arn": "not-an-arn"}, "tls_certificate_arn", "ACM certificate ARN"),
+        ({"enable_tls": True, "tls_certificate_arn": CERTIFICATE, "listener_port": 443}, "listener_port", "must differ"),
+        ({"log_retention_days": 10}, "log_retention_days", "CloudWatch's values"),
+        ({"health_check_protocol": "UDP"}, "health_check_protocol", "'TCP', 'HTTP'"),
+        ({"health_check_path": "health"}, "health_check_path", "starting with '/'"),
+        ({"deregistration_delay_s": 4000}, "deregistration_delay_s", "between 0 and 3600"),
+        ({"service_name": "todo list"}, "service_name", "start with a letter"),
+        ({"cluster_name": ""}, "cluster_name", "start with a letter"),
+        ({"image_tag": "latest!"}, "image_tag", "Docker tag"),
+        ({"environment": {"1BAD": "x"}}, "environment", "variable names"),
+        ({"secrets": {"TOKEN": "plain-text-secret"}}, "secrets['TOKEN']", "SSM parameter ARN"),
+        ({"environment": {"TOKEN": "x"}, "secrets": {"TOKEN": SSM_ARN}}, "secrets", "must not repeat"),
+    ],
+)
+def test_bad_service_config_is_rejected(settings, field, hint):
+    with pytest.raises(ConfigError) as caught:
+        LoadBalancedFargateServiceConfig(**settings)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{field}: got ")
+    assert hint in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"name": "TodoList/Service"}, "name"),
+        ({"name": "todolist//service"}, "name"),
+        ({"name": "a"}, "name"),
+        ({"name": "-todolist"}, "name"),
+        ({"tag_mutability": "SOMETIMES"}, "tag_mutability"),
+        ({"keep_images": 0}, "keep_images"),
+        ({"untagged_expiry_days": 400}, "untagged_expiry_days"),
+        ({"force_delete": "yes"}, "force_delete"),
+    ],
+)
+def test_bad_repository_config_is_rejected(settings, field):
+    with pytest.raises(ConfigError) as caught:
+        ContainerRepositoryConfig(**settings)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{field}: got {next(iter(settings.values()))!r}")
+
+
+def test_service_needs_a_service_config():
+    from cdktf import Testing, TerraformStack
+
+    stack = TerraformStack(Testing.app(), "test")
+    with pytest.raises(ConfigError, match="must be a LoadBalancedFargateServiceConfig"):
+        LoadBalancedFargateService(stack, "s", config=object(), network=Network(stack, "n"), repository=ContainerRepository(stack, "r"))

@@ -1,0 +1,75 @@
+"""Network, repository and service in one test stack, planned by real Terraform against the local AWS."""
+
+from __future__ import annotations
+
+import pytest
+import tftest
+
+from todolist_cdktf import ContainerRepository, LoadBalancedFargateService, Network
+from todolist_cdktf.names import CONTAINER_NAME, CONTAINER_PORT
+
+pytestmark = pytest.mark.plan
+
+STACK = "TodoList-ServicePlanTest"
+
+
+@pytest.fixture(scope="module")
+def plan(environment, local_aws, tools, tf_env, tmp_path_factory):
+    from cdktf import App, TerraformStack
+
+    outdir = tmp_path_factory.mktemp("service-plan")
+    app = App(outdir=str(outdir))
+    stack = TerraformStack(app, STACK)
+    environment.apply(stack, STACK)
+    network = Network(stack, "network")
+    LoadBalancedFargateService(stack, "service", network=network, repository=ContainerRepository(stack, "repository"))
+    app.synth()
+    terraform = tftest.TerraformTest(tfdir=str(outdir / "stacks" / STACK), binary=tools.terraform, env=tf_env)
+    terraform.setup(cleanup_on_exit=False)
+    return terraform.plan(output=True)
+
+
+def planned(plan, resource_type):
+    return [r["values"] for r in plan.root_module["resources"] if r["type"] == resource_type and r["mode"] == "managed"]
+
+
+def test_plan_only_creates(plan):
+    actions = [change["change"]["actions"] for change in plan.resource_changes.values()]
+    assert actions and all(a == ["create"] for a in actions)
+
+
+def test_planned_task_definition(plan):
+    (task,) = planned(plan, "aws_ecs_task_definition")
+    assert (task["cpu"], task["memory"], task["family"]) == ("256", "512", "TodoList-Service")
+    assert (task["network_mode"], task["requires_compatibilities"]) == ("awsvpc", ["FARGATE"])
+
+
+def test_planned_service_load_balancer_names_the_container(plan):
+    (service,) = planned(plan, "aws_ecs_service")
+    (load_balancer,) = service["load_balancer"]
+    assert (load_balancer["container_name"], load_balancer["container_port"]) == (CONTAINER_NAME, CONTAINER_PORT)
+
+
+def test_planned_listener_and_target_group(plan):
+    (listener,) = planned(plan, "aws_lb_listener")
+    (target_group,) = planned(plan, "aws_lb_target_group")
+    assert (listener["port"], listener["protocol"]) == (80, "TCP")
+    assert (target_group["port"], target_group["target_type"], target_group["deregistration_delay"]) == (CONTAINER_PORT, "ip", "30")
+
+
+def test_planned_ingress_is_the_vpc_cidr(plan):
+    (ingress,) = planned(plan, "aws_vpc_security_group_ingress_rule")
+    assert ingress["cidr_ipv4"] == "10.0.0.0/16"
+    assert (ingress["from_port"], ingress["to_port"]) == (CONTAINER_PORT, CONTAINER_PORT)
+
+
+def test_planned_service(plan):
+    (service,) = planned(plan, "aws_ecs_service")
+    assert (service["launch_type"], service["desired_count"], service["health_check_grace_period_seconds"]) == ("FARGATE", 1, 60)
+    assert service["deployment_circuit_breaker"] == [{"enable": True, "rollback": True}]
+    assert service["network_configuration"][0]["assign_public_ip"] is False
+
+
+def test_planned_log_group_retention(plan):
+    (log_group,) = planned(plan, "aws_cloudwatch_log_group")
+    assert (log_group["name"], log_group["retention_in_days"]) == ("/ecs/TodoList-Service", 30)
