@@ -7,7 +7,7 @@ another are plain attribute references; cdktf turns them into cross-stack remote
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
@@ -20,7 +20,10 @@ from todolist_cdktf import (
     LoadBalancedFargateServiceConfig,
     Network,
     NetworkConfig,
+    Table,
+    TableConfig,
 )
+from todolist_cdktf.names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
 
 NETWORK_STACK = "TodoList-Network"
 ECR_STACK = "TodoList-ECR"
@@ -34,11 +37,17 @@ class AppConfig:
     network: NetworkConfig = field(default_factory=lambda: NetworkConfig(name="todolist", cidr="10.0.0.0/16", az_count=2, nat_gateway_count=1))
     repository: ContainerRepositoryConfig = field(default_factory=ContainerRepositoryConfig)
     service: LoadBalancedFargateServiceConfig = field(default_factory=LoadBalancedFargateServiceConfig)
+    table: TableConfig = field(default_factory=TableConfig)
 
     @classmethod
     def for_environment(cls, environment: Environment) -> "AppConfig":
-        # The local AWS is thrown away with `make down`: let destroy remove repositories that hold images.
-        return cls(repository=ContainerRepositoryConfig(force_delete=environment.is_local))
+        # The local AWS is thrown away with `make down`: let destroy remove a repository that holds
+        # images and a table that holds items. A real account keeps both protections.
+        local = environment.is_local
+        return cls(
+            repository=ContainerRepositoryConfig(force_delete=local),
+            table=TableConfig(deletion_protection=not local),
+        )
 
 
 def output(stack: TerraformStack, name: str, value, description: str) -> None:
@@ -71,20 +80,24 @@ class EcrStack(TerraformStack):
 
 
 class EcsStack(TerraformStack):
-    """TodoList-ECS: the Fargate service behind a public Network Load Balancer."""
+    """TodoList-ECS: the Fargate service behind a public Network Load Balancer, and its DynamoDB table."""
 
     def __init__(
-        self, scope: Construct, environment: Environment, config: LoadBalancedFargateServiceConfig,
+        self, scope: Construct, environment: Environment, config: AppConfig,
         network: Network, repository: ContainerRepository,
     ) -> None:
         super().__init__(scope, ECS_STACK)
         environment.apply(self, ECS_STACK)
-        self.service = LoadBalancedFargateService(self, "service", config=config, network=network, repository=repository)
+        self.table = Table(self, "table", config=config.table)
+        service_config = replace(config.service, environment={**config.service.environment, TABLE_NAME_VARIABLE: self.table.name})
+        self.service = LoadBalancedFargateService(self, "service", config=service_config, network=network, repository=repository)
+        self.service.add_task_policy("todos-table", [self.table.item_statement(TABLE_ITEM_ACTIONS)])
         output(self, "LoadBalancerDNS", self.service.load_balancer_dns_name, "DNS name of the Network Load Balancer")
         output(self, "cluster_name", self.service.cluster_name, "ECS cluster name")
         output(self, "service_name", self.service.service_name, "ECS service name")
         output(self, "task_definition_family", self.service.task_definition_family, "Task definition family")
         output(self, "log_group_name", self.service.log_group_name, "CloudWatch log group of the container")
+        output(self, "table_name", self.table.name, "DynamoDB table of the todos")
 
 
 def build_app(environment: Environment | None = None, outdir: str | None = None, config: AppConfig | None = None) -> App:
@@ -94,7 +107,7 @@ def build_app(environment: Environment | None = None, outdir: str | None = None,
     app = App(outdir=outdir) if outdir else App()
     network = NetworkStack(app, environment, config.network)
     ecr = EcrStack(app, environment, config.repository)
-    EcsStack(app, environment, config.service, network.network, ecr.repository)
+    EcsStack(app, environment, config, network.network, ecr.repository)
     return app
 
 

@@ -29,6 +29,8 @@ _EXPORTS = {
     "Environment": "environment",
     "Target": "environment",
     "Network": "network",
+    "Table": "table",
+    "TableConfig": "table",
     "NetworkConfig": "network",
 }
 
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from .environment import Environment, Target
     from .errors import ConfigError
     from .network import Network, NetworkConfig
+    from .table import Table, TableConfig
 
 
 def __getattr__(name: str) -> Any:

@@ -11,3 +11,12 @@ REPOSITORY_NAME = "todolist/service"
 
 CLUSTER_NAME = "TodoList-Cluster"
 """ECS cluster of the service."""
+
+TABLE_NAME = "TodoList-Todos"
+"""DynamoDB table of the todos."""
+
+TABLE_NAME_VARIABLE = "TODO_TABLE_NAME"
+"""Environment variable that hands the table name to the service container."""
+
+TABLE_ITEM_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan")
+"""The item actions the service's DynamoDB store uses; its task role gets exactly these on the table."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from . import toolchain
 from .bootstrap import bootstrap_state_bucket
 from .errors import PrerequisiteError
 from .localaws import Daemon, serve
+from .localservice import LocalService, service_port
 
 
 def say(message: str) -> None:
@@ -49,6 +51,13 @@ def print_outputs(path: Path) -> None:
             print(f"    {name} = {json.dumps(value)}")
 
 
+def forget_backend_settings(tools: toolchain.Toolchain) -> None:
+    """A new local AWS starts empty, possibly on another port: drop each stack's cached backend
+    settings so that terraform init configures the backend afresh instead of asking to migrate."""
+    for cached in (tools.synth_dir / "stacks").glob("*/.terraform"):
+        shutil.rmtree(cached)
+
+
 def prepare(environment: Environment) -> toolchain.Toolchain:
     """Check prerequisites; for the local environment start the local AWS and bootstrap state."""
     tools = toolchain.load()
@@ -57,6 +66,7 @@ def prepare(environment: Environment) -> toolchain.Toolchain:
         daemon = Daemon(tools.build_dir, environment.local_port)
         if daemon.ensure_started():
             say(f"local AWS started on {environment.endpoint} (log: {daemon.log_file})")
+            forget_backend_settings(tools)
         else:
             say(f"local AWS already running on {environment.endpoint}")
         if bootstrap_state_bucket(environment):
@@ -70,6 +80,18 @@ def cmd_up(environment: Environment, stacks: list[str]) -> None:
     out = outputs_file(tools)
     run_cdktf(tools, ["deploy", *stacks, "--auto-approve", "--outputs-file", str(out), *tools.cdktf_flags("deploy")])
     print_outputs(out)
+    if environment.is_local:
+        start_local_service(tools, environment, json.loads(out.read_text()))
+
+
+def start_local_service(tools: toolchain.Toolchain, environment: Environment, outputs: dict) -> None:
+    table_name = outputs.get("TodoList-ECS", {}).get("table_name")
+    if table_name is None:
+        return
+    service = LocalService(tools.root, environment, service_port())
+    say(service.seed(table_name))
+    service.start(table_name)
+    say(f"service running: {service.url}/todos (log: {service.log_file})")
 
 
 def stacks_in_order(tools: toolchain.Toolchain) -> list[str]:
@@ -112,8 +134,10 @@ def cmd_bootstrap(environment: Environment) -> None:
 
 
 def cmd_down(environment: Environment) -> None:
-    tools_root = toolchain.project_root()
-    stopped = Daemon(tools_root / "build", environment.local_port).stop()
+    root = toolchain.project_root()
+    service = LocalService(root, environment, service_port())
+    say(f"service on {service.url} stopped" if service.stop() else "service was not running")
+    stopped = Daemon(root / "build", environment.local_port).stop()
     say("local AWS stopped" if stopped else "local AWS was not running")
 
 

@@ -1,0 +1,111 @@
+"""The TodoList service run locally by ``make up``: gunicorn on 127.0.0.1 against the local AWS table."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from todolist_cdktf.environment import LOCAL_CREDENTIALS, LOCAL_HOST, Environment
+from todolist_cdktf.names import TABLE_NAME_VARIABLE
+
+from .errors import PrerequisiteError
+from .toolchain import port_is_free
+
+PORT_VARIABLE = "TODOLIST_SERVICE_PORT"
+DEFAULT_PORT = 8080
+START_TIMEOUT_S = 30.0
+
+
+def service_port() -> int:
+    text = os.environ.get(PORT_VARIABLE, str(DEFAULT_PORT))
+    if not text.isdigit() or not 1024 <= int(text) <= 65535:
+        raise PrerequisiteError(f"{PORT_VARIABLE}={text!r} is not a port between 1024 and 65535")
+    return int(text)
+
+
+class LocalService:
+    def __init__(self, root: Path, environment: Environment, port: int) -> None:
+        self.app_dir = root / "app"
+        self.environment = environment
+        self.port = port
+        self.pid_file = root / "build" / f"service-{port}.pid"
+        self.log_file = root / "build" / f"service-{port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOCAL_HOST}:{self.port}"
+
+    def env(self, table_name: str) -> dict[str, str]:
+        access_key, secret_key = LOCAL_CREDENTIALS
+        return {
+            **os.environ,
+            TABLE_NAME_VARIABLE: table_name,
+            "TODO_AWS_REGION": self.environment.region,
+            "TODO_DYNAMODB_ENDPOINT": self.environment.endpoint or "",
+            "AWS_ACCESS_KEY_ID": access_key,
+            "AWS_SECRET_ACCESS_KEY": secret_key,
+            "TODO_BIND": f"{LOCAL_HOST}:{self.port}",
+        }
+
+    def seed(self, table_name: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "todo_service.seed"], cwd=self.app_dir, env=self.env(table_name),
+            capture_output=True, text=True, timeout=120,
+        )
+        if result.returncode != 0:
+            raise PrerequisiteError(f"seeding {table_name} failed: {result.stderr.strip() or result.stdout.strip()}")
+        return result.stdout.strip()
+
+    def running_pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, 0)
+            return pid
+        except (OSError, ValueError):
+            return None
+
+    def start(self, table_name: str) -> None:
+        """(Re)start gunicorn exactly as the container runs it, bound to loopback."""
+        self.stop()
+        if not port_is_free(self.port):
+            raise PrerequisiteError(f"port {self.port} on {LOCAL_HOST} is in use by another program: stop it or set {PORT_VARIABLE}")
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        with open(self.log_file, "ab") as log:
+            process = subprocess.Popen(
+                [str(gunicorn), "--config", "gunicorn.conf.py"], cwd=self.app_dir, env=self.env(table_name),
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        self.pid_file.write_text(f"{process.pid}\n")
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise PrerequisiteError(f"the service exited during start (code {process.returncode}); see {self.log_file}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise PrerequisiteError(f"the service did not become healthy within {START_TIMEOUT_S:.0f} s; see {self.log_file}")
+
+    def stop(self) -> bool:
+        pid = self.running_pid()
+        self.pid_file.unlink(missing_ok=True)
+        if pid is None:
+            return False
+        os.killpg(pid, signal.SIGTERM)
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                return True
+            time.sleep(0.1)
+        os.killpg(pid, signal.SIGKILL)
+        return True

@@ -1,0 +1,90 @@
+"""The container's command, run here: gunicorn with the image's config, called over HTTP on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from todolist_cdktf.names import CONTAINER_PORT
+from todolist_devkit import toolchain
+
+pytestmark = pytest.mark.app
+
+APP_DIR = ROOT / "app"
+DOCKERFILE = (APP_DIR / "Dockerfile").read_text()
+
+
+def dockerfile_instruction(name: str) -> str:
+    (line,) = re.findall(rf"^{name} (.+)$", DOCKERFILE, flags=re.MULTILINE)
+    return line
+
+
+def container_command() -> list[str]:
+    return json.loads(dockerfile_instruction("CMD"))
+
+
+@pytest.fixture(scope="module")
+def gunicorn(output_dir):
+    """The image's CMD, from the image's WORKDIR contents, bound to loopback instead of 0.0.0.0."""
+    port = toolchain.free_port()
+    command = container_command()
+    executable = Path(sys.executable).parent / command[0]
+    log = open(output_dir / "gunicorn.log", "w")
+    env = {**os.environ, "TODO_BIND": f"127.0.0.1:{port}", "TODO_WORKERS": "1"}
+    process = subprocess.Popen([str(executable), *command[1:]], cwd=APP_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/health", timeout=1)
+            break
+        except OSError:
+            assert process.poll() is None, (output_dir / "gunicorn.log").read_text()
+            time.sleep(0.1)
+    yield base, output_dir / "gunicorn.log"
+    process.terminate()
+    process.wait(timeout=15)
+    log.close()
+
+
+def test_image_runs_gunicorn_with_its_config_on_the_container_port():
+    assert container_command() == ["gunicorn", "--config", "gunicorn.conf.py"]
+    assert dockerfile_instruction("EXPOSE") == str(CONTAINER_PORT)
+    config = (APP_DIR / "gunicorn.conf.py").read_text()
+    assert f'"0.0.0.0:{CONTAINER_PORT}"' in config
+
+
+def test_image_runs_as_a_non_root_user_with_a_health_check():
+    assert dockerfile_instruction("USER") not in ("root", "0")
+    assert "/health" in DOCKERFILE.split("HEALTHCHECK", 1)[1]
+
+
+def test_image_installs_exactly_pinned_dependencies():
+    lines = [l for l in (APP_DIR / "requirements.txt").read_text().splitlines() if l and not l.startswith("#")]
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][A-Za-z0-9.]*", l) for l in lines)
+
+
+def test_gunicorn_serves_the_seed_over_http(gunicorn):
+    base, _ = gunicorn
+    with urllib.request.urlopen(f"{base}/todos", timeout=5) as response:
+        assert response.status == 200
+        todos = json.loads(response.read())
+    assert [t["id"] for t in todos] == [1, 2, 3]
+
+
+def test_gunicorn_writes_structured_access_logs(gunicorn):
+    base, log_path = gunicorn
+    urllib.request.urlopen(f"{base}/todos/2", timeout=5).read()
+    time.sleep(0.2)
+    entries = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
+    entry = next(e for e in entries if e["path"] == "/todos/2")
+    assert (entry["method"], entry["status"]) == ("GET", 200)
+    assert isinstance(entry["duration_us"], int)
