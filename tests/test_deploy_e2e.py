@@ -1,81 +1,126 @@
-"""Every stack deployed with the cdktf CLI into the local AWS, checked, diffed, then destroyed."""
+"""`make up` end to end: its own local AWS, every stack deployed with the cdktf CLI, the service
+running on loopback against the table; then a diff of every stack, destroy, and `make down`.
+
+This module drives ``python -m todolist_devkit`` (what the Makefile runs) on free ports, so it
+never touches a local AWS or service the user started.
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
+import sys
+import urllib.request
 
 import pytest
 
 from main import ECR_STACK, ECS_STACK, NETWORK_STACK
 from tests.conftest import ROOT, boto3_client
-from todolist_cdktf.names import CLUSTER_NAME, CONTAINER_NAME, REPOSITORY_NAME
+from todolist_cdktf.environment import Environment
+from todolist_cdktf.names import CLUSTER_NAME, CONTAINER_NAME, REPOSITORY_NAME, TABLE_NAME
+from todolist_devkit import toolchain
 
 pytestmark = pytest.mark.e2e
 
 STACKS = (NETWORK_STACK, ECR_STACK, ECS_STACK)
 
 
-def cdktf(tools, tf_env, outdir, *args):
-    command = [str(tools.cdktf), *args, "--output", str(outdir)]
-    if tools.offline and args[0] != "synth":
-        command.append("--skip-provider-lock")
-    result = subprocess.run(command, cwd=ROOT, env=tf_env, capture_output=True, text=True, timeout=1200)
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return result.stdout
+class Up:
+    def __init__(self, tmp_path):
+        self.environment = Environment(local_port=toolchain.free_port())
+        self.service_port = toolchain.free_port()
+        self.synth_dir = tmp_path / "cdktf.out"
+        self.env = {
+            **toolchain.load(ROOT).env(),
+            "TODOLIST_ENV": "local",
+            "TODOLIST_LOCAL_AWS_PORT": str(self.environment.local_port),
+            "TODOLIST_SERVICE_PORT": str(self.service_port),
+            "TODOLIST_CDKTF_OUT": str(self.synth_dir),
+        }
+
+    def devkit(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "todolist_devkit", *args], cwd=ROOT, env=self.env,
+            capture_output=True, text=True, timeout=1500,
+        )
+        assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-5000:]}\n{result.stderr[-3000:]}"
+        return result.stdout
+
+    @property
+    def outputs(self) -> dict:
+        return json.loads((ROOT / "build" / f"outputs-local-{self.environment.local_port}.json").read_text())
+
+    def client(self, service: str):
+        return boto3_client(self.environment, service)
 
 
 @pytest.fixture(scope="module")
-def deployed(local_aws, tools, tf_env, tmp_path_factory):
-    outdir = tmp_path_factory.mktemp("e2e") / "cdktf.out"
-    outputs_file = outdir.parent / "outputs.json"
-    cdktf(tools, tf_env, outdir, "deploy", "*", "--auto-approve", "--outputs-file", str(outputs_file))
-    return outdir, json.loads(outputs_file.read_text())
+def up(tmp_path_factory):
+    state = Up(tmp_path_factory.mktemp("up"))
+    state.log = state.devkit("up")
+    yield state
+    state.devkit("down")
 
 
-def our_vpcs(environment):
-    return boto3_client(environment, "ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["todolist-vpc"]}])["Vpcs"]
+def our_vpcs(up):
+    return up.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["todolist-vpc"]}])["Vpcs"]
 
 
-def test_network_outputs_describe_the_deployed_vpc(deployed, environment):
-    outputs = deployed[1][NETWORK_STACK]
-    (vpc,) = our_vpcs(environment)
+def test_up_reports_progress_and_outputs(up):
+    assert "local AWS started" in up.log and "state bucket todolist-tfstate-local created" in up.log
+    assert "LoadBalancerDNS = " in up.log
+
+
+def test_network_outputs_describe_the_deployed_vpc(up):
+    outputs = up.outputs[NETWORK_STACK]
+    (vpc,) = our_vpcs(up)
     assert (outputs["vpc_id"], outputs["vpc_cidr"]) == (vpc["VpcId"], "10.0.0.0/16")
-    subnets = boto3_client(environment, "ec2").describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
+    subnets = up.client("ec2").describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
     assert sorted(outputs["public_subnet_ids"] + outputs["private_subnet_ids"]) == sorted(s["SubnetId"] for s in subnets)
 
 
-def test_repository_is_deployed_with_scan_on_push(deployed, environment):
-    outputs = deployed[1][ECR_STACK]
-    (repository,) = boto3_client(environment, "ecr").describe_repositories(repositoryNames=[REPOSITORY_NAME])["repositories"]
-    assert outputs["repository_url"] == repository["repositoryUri"]
+def test_repository_is_deployed_with_scan_on_push(up):
+    (repository,) = up.client("ecr").describe_repositories(repositoryNames=[REPOSITORY_NAME])["repositories"]
+    assert up.outputs[ECR_STACK]["repository_url"] == repository["repositoryUri"]
     assert repository["imageScanningConfiguration"]["scanOnPush"] is True
 
 
-def test_service_runs_behind_the_load_balancer_named_in_the_outputs(deployed, environment):
-    outputs = deployed[1][ECS_STACK]
-    (nlb,) = boto3_client(environment, "elbv2").describe_load_balancers()["LoadBalancers"]
-    assert outputs["LoadBalancerDNS"] == nlb["DNSName"]
-    assert nlb["Type"] == "network"
-    ecs = boto3_client(environment, "ecs")
+def test_service_runs_behind_the_load_balancer_named_in_the_outputs(up):
+    outputs = up.outputs[ECS_STACK]
+    (nlb,) = up.client("elbv2").describe_load_balancers()["LoadBalancers"]
+    assert outputs["LoadBalancerDNS"] == nlb["DNSName"] and nlb["Type"] == "network"
+    ecs = up.client("ecs")
     (service,) = ecs.describe_services(cluster=CLUSTER_NAME, services=[outputs["service_name"]])["services"]
     assert service["loadBalancers"][0]["containerName"] == CONTAINER_NAME
     task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
-    assert task["containerDefinitions"][0]["image"] == f"{deployed[1][ECR_STACK]['repository_url']}:latest"
+    assert task["containerDefinitions"][0]["image"] == f"{up.outputs[ECR_STACK]['repository_url']}:latest"
 
 
-def test_state_of_every_stack_is_in_the_state_bucket(deployed, environment):
-    keys = {o["Key"] for o in boto3_client(environment, "s3").list_objects_v2(Bucket=environment.state_bucket)["Contents"]}
+def test_table_is_deployed_and_seeded(up):
+    assert up.outputs[ECS_STACK]["table_name"] == TABLE_NAME
+    items = up.client("dynamodb").scan(TableName=TABLE_NAME)["Items"]
+    assert {int(i["id"]["N"]) for i in items} >= {1, 2, 3}
+
+
+def test_local_service_serves_the_todos_from_the_table(up):
+    with urllib.request.urlopen(f"http://127.0.0.1:{up.service_port}/todos", timeout=5) as response:
+        todos = json.loads(response.read())
+    assert [t["id"] for t in todos] == [1, 2, 3]
+
+
+def test_state_of_every_stack_is_in_the_state_bucket(up):
+    keys = {o["Key"] for o in up.client("s3").list_objects_v2(Bucket=up.environment.state_bucket)["Contents"]}
     assert {f"{stack}/terraform.tfstate" for stack in STACKS} <= keys
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_second_diff_shows_no_changes(deployed, tools, tf_env, stack):
-    assert "No changes." in cdktf(tools, tf_env, deployed[0], "diff", stack, "--skip-synth")
+def test_second_diff_shows_no_changes_in_any_stack(up):
+    log = up.devkit("diff")
+    assert log.count("No changes.") == len(STACKS), log[-3000:]
 
 
-def test_destroy_leaves_nothing_behind(deployed, tools, tf_env, environment):
-    cdktf(tools, tf_env, deployed[0], "destroy", "*", "--auto-approve", "--skip-synth")
-    assert our_vpcs(environment) == []
-    assert boto3_client(environment, "ecr").describe_repositories()["repositories"] == []
-    assert boto3_client(environment, "elbv2").describe_load_balancers()["LoadBalancers"] == []
+def test_destroy_leaves_nothing_behind(up):
+    up.devkit("destroy")
+    assert our_vpcs(up) == []
+    assert up.client("ecr").describe_repositories()["repositories"] == []
+    assert up.client("elbv2").describe_load_balancers()["LoadBalancers"] == []
+    assert up.client("dynamodb").list_tables()["TableNames"] == []

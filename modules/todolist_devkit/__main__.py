@@ -34,8 +34,9 @@ def run_cdktf(tools: toolchain.Toolchain, args: list[str]) -> None:
     say(f"cdktf {args[0]} done in {time.monotonic() - started:.0f} s")
 
 
-def outputs_file(tools: toolchain.Toolchain) -> Path:
-    return tools.build_dir / "outputs.json"
+def outputs_file(tools: toolchain.Toolchain, environment: Environment) -> Path:
+    """Outputs of the last deploy, one file per environment (a local AWS is known by its port)."""
+    return tools.build_dir / (f"outputs-local-{environment.local_port}.json" if environment.is_local else "outputs-aws.json")
 
 
 def print_outputs(path: Path) -> None:
@@ -77,7 +78,7 @@ def prepare(environment: Environment) -> toolchain.Toolchain:
 def cmd_up(environment: Environment, stacks: list[str]) -> None:
     tools = prepare(environment)
     say(f"deploying {' '.join(stacks)} to {environment.target.value}")
-    out = outputs_file(tools)
+    out = outputs_file(tools, environment)
     run_cdktf(tools, ["deploy", *stacks, "--auto-approve", "--outputs-file", str(out), *tools.cdktf_flags("deploy")])
     print_outputs(out)
     if environment.is_local:
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command in ("deploy", "destroy", "synth"):
             cmd_cdktf(environment, args.command, args.stacks)
         elif args.command == "outputs":
-            print_outputs(outputs_file(toolchain.load()))
+            print_outputs(outputs_file(toolchain.load(), environment))
         elif args.command == "down":
             cmd_down(environment)
     except (PrerequisiteError, ConfigError) as error:
