@@ -66,4 +66,5 @@ bootstrap: install ## create the Terraform state bucket (TODOLIST_ENV=aws for a 
 	@$(DEVKIT) bootstrap
 
 bench: install ## run the benchmarks and record them in docs/BENCHMARKS.md
+	@command -v wrk >/dev/null || { echo "==> installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	@$(PY) bench/run.py

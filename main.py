@@ -8,6 +8,7 @@ another are plain attribute references; cdktf turns them into cross-stack remote
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
@@ -20,6 +21,8 @@ from todolist_cdktf import (
     LoadBalancedFargateServiceConfig,
     Network,
     NetworkConfig,
+    Pipeline,
+    PipelineConfig,
     Table,
     TableConfig,
 )
@@ -28,6 +31,8 @@ from todolist_cdktf.names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
 NETWORK_STACK = "TodoList-Network"
 ECR_STACK = "TodoList-ECR"
 ECS_STACK = "TodoList-ECS"
+CICD_STACK = "TodoList-CICD"
+BUILDSPEC = Path(__file__).resolve().parent / "pipeline" / "buildspec.yml"
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,10 @@ class AppConfig:
 
     network: NetworkConfig = field(default_factory=lambda: NetworkConfig(name="todolist", cidr="10.0.0.0/16", az_count=2, nat_gateway_count=1))
     repository: ContainerRepositoryConfig = field(default_factory=ContainerRepositoryConfig)
-    service: LoadBalancedFargateServiceConfig = field(default_factory=LoadBalancedFargateServiceConfig)
+    # The pipeline owns image rollouts, so Terraform leaves the service's task definition revision alone.
+    service: LoadBalancedFargateServiceConfig = field(default_factory=lambda: LoadBalancedFargateServiceConfig(ignore_task_definition_changes=True))
     table: TableConfig = field(default_factory=TableConfig)
+    pipeline: PipelineConfig = field(default_factory=lambda: PipelineConfig(buildspec=BUILDSPEC.read_text()))
 
     @classmethod
     def for_environment(cls, environment: Environment) -> "AppConfig":
@@ -47,6 +54,7 @@ class AppConfig:
         return cls(
             repository=ContainerRepositoryConfig(force_delete=local),
             table=TableConfig(deletion_protection=not local),
+            pipeline=PipelineConfig(buildspec=BUILDSPEC.read_text(), force_destroy_artifacts=local),
         )
 
 
@@ -100,6 +108,23 @@ class EcsStack(TerraformStack):
         output(self, "table_name", self.table.name, "DynamoDB table of the todos")
 
 
+class CicdStack(TerraformStack):
+    """TodoList-CICD: CodeCommit -> CodeBuild -> ECS deploy of the service."""
+
+    def __init__(
+        self, scope: Construct, environment: Environment, config: PipelineConfig,
+        service: LoadBalancedFargateService, repository: ContainerRepository,
+    ) -> None:
+        super().__init__(scope, CICD_STACK)
+        environment.apply(self, CICD_STACK)
+        self.pipeline = Pipeline(self, "pipeline", config=config, service=service, repository=repository)
+        output(self, "pipeline_name", self.pipeline.pipeline_name, "CodePipeline name")
+        output(self, "artifact_bucket", self.pipeline.artifact_bucket_name, "S3 bucket of the pipeline's artifacts")
+        if self.pipeline.clone_url_http is not None:
+            output(self, "clone_url_http", self.pipeline.clone_url_http, "HTTPS clone URL of the backend repository")
+            output(self, "clone_url_ssh", self.pipeline.clone_url_ssh, "SSH clone URL of the backend repository")
+
+
 def build_app(environment: Environment | None = None, outdir: str | None = None, config: AppConfig | None = None) -> App:
     """Configure every stack; ``environment`` defaults to the one TODOLIST_* variables describe."""
     environment = environment if environment is not None else Environment.from_env()
@@ -107,7 +132,8 @@ def build_app(environment: Environment | None = None, outdir: str | None = None,
     app = App(outdir=outdir) if outdir else App()
     network = NetworkStack(app, environment, config.network)
     ecr = EcrStack(app, environment, config.repository)
-    EcsStack(app, environment, config, network.network, ecr.repository)
+    ecs = EcsStack(app, environment, config, network.network, ecr.repository)
+    CicdStack(app, environment, config.pipeline, ecs.service, ecr.repository)
     return app
 
 

@@ -19,7 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import service as service_bench  # noqa: E402
 from todolist_devkit import toolchain  # noqa: E402
+from todolist_devkit.localaws import LocalAws  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PY = sys.executable
@@ -42,12 +45,23 @@ def median_of(label: str, command: list[str], env: dict[str, str]) -> float:
     return value
 
 
+def create_table(endpoint: str) -> None:
+    import boto3
+
+    boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test").create_table(
+        TableName="bench-todos", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    )
+
+
 def main() -> None:
     tools = toolchain.load(ROOT)
     port = toolchain.free_port()
     env = tools.env({
         "TODOLIST_ENV": "local",
         "TODOLIST_LOCAL_AWS_PORT": str(port),
+        "TODOLIST_SERVICE_PORT": str(toolchain.free_port()),
         "TODOLIST_CDKTF_OUT": "build/bench/cdktf.out",  # keeps the user's cdktf.out and its backend settings
     })
     lazy_off = {**env, "TODOLIST_LAZY_PROVIDER": "0"}
@@ -70,6 +84,20 @@ def main() -> None:
         diff_lazy = median_of("cdktf diff TodoList-Network, lazy import", one_stack, env)
     finally:
         subprocess.run(devkit + ["down"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+    print(f"==> GET /todos under wrk: {service_bench.CONNECTIONS} connections, {service_bench.DURATION_S} s each, loopback", flush=True)
+    local_aws = LocalAws.start_on_free_port(ROOT / "build" / "bench" / "local-aws.log")
+    try:
+        table_env = {
+            **os.environ, "TODO_TABLE_NAME": "bench-todos", "TODO_DYNAMODB_ENDPOINT": local_aws.endpoint,
+            "TODO_AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+        }
+        create_table(local_aws.endpoint)
+        subprocess.run([PY, "-m", "todo_service.seed"], cwd=ROOT / "app", env=table_env, check=True, stdout=subprocess.DEVNULL)
+        loads = service_bench.run(toolchain.free_port, table_env)
+    finally:
+        local_aws.stop()
+    ours, seed_style = loads[0], loads[1]
 
     print(f"==> unit test tier, median of {RUNS}", flush=True)
     pytest = [PY, "-m", "pytest", "-q", "-m", "unit", "-k", "not lazy_provider", "-p", "no:cacheprovider"]
@@ -103,6 +131,16 @@ def main() -> None:
         "|---|---:|",
         f"| `make up` from an empty local AWS (start it, bootstrap state, `cdktf deploy` every stack) | {up:.1f} s |",
         f"| `make diff` right after (one synth, `cdktf diff` of every stack: no changes) | {diff:.1f} s |",
+        "",
+        "## Service: `GET /todos` under load",
+        "",
+        f"`wrk -t2 -c{service_bench.CONNECTIONS} -d{service_bench.DURATION_S}s --latency` after a 3 s warm-up, loopback, server and wrk on the same 2 cores.",
+        "",
+        "| server | requests/s | p99 latency | non-2xx or socket errors |",
+        "|---|---:|---:|---:|",
+        *[f"| {r.label} | {r.requests_per_s:.0f} | {r.p99_ms:.1f} ms | {r.non_2xx} |" for r in loads],
+        "",
+        f"Throughput ratio (a)/(b): **{ours.requests_per_s / seed_style.requests_per_s:.2f}** (goal >= 5); p99 of (a): **{ours.p99_ms:.1f} ms** (goal <= 10 ms).",
         "",
         "## What the lazy provider import saves elsewhere",
         "",

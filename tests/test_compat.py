@@ -113,3 +113,20 @@ def test_ecs_service_keeps_the_settings_it_was_created_with(variant):
         "healthCheckGracePeriodSeconds": 60, "availabilityZoneRebalancing": "DISABLED",
         "enableExecuteCommand": True, "circuitBreaker": {"enable": True, "rollback": True},
     }
+
+
+def test_codepipeline_timestamps_are_epoch_numbers(variant):
+    kind, environment = variant
+    iam = boto3_client(environment, "iam")
+    trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codepipeline.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+    role_arn = iam.create_role(RoleName=f"pipeline-{kind}", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    client = boto3_client(environment, "codepipeline")
+    action = {"name": "a", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}, "configuration": {}, "outputArtifacts": [{"name": "out"}]}
+    deploy = {"name": "d", "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1"}, "configuration": {}, "inputArtifacts": [{"name": "out"}]}
+    client.create_pipeline(pipeline={
+        "name": f"pipeline-{kind}", "roleArn": role_arn, "artifactStore": {"type": "S3", "location": "bucket"},
+        "stages": [{"name": "Source", "actions": [action]}, {"name": "Deploy", "actions": [deploy]}],
+    })
+    body = raw_body(client, "GetPipeline", name=f"pipeline-{kind}")
+    is_number = isinstance(body["metadata"]["created"], (int, float))
+    assert is_number == (kind == "patched")

@@ -29,6 +29,11 @@ _EXPORTS = {
     "Environment": "environment",
     "Target": "environment",
     "Network": "network",
+    "Pipeline": "pipeline",
+    "PipelineConfig": "pipeline",
+    "SourceKind": "pipeline",
+    "PrivateBucket": "private_bucket",
+    "PrivateBucketConfig": "private_bucket",
     "Table": "table",
     "TableConfig": "table",
     "NetworkConfig": "network",
@@ -42,6 +47,8 @@ if TYPE_CHECKING:
     from .environment import Environment, Target
     from .errors import ConfigError
     from .network import Network, NetworkConfig
+    from .pipeline import Pipeline, PipelineConfig, SourceKind
+    from .private_bucket import PrivateBucket, PrivateBucketConfig
     from .table import Table, TableConfig
 
 

@@ -193,7 +193,8 @@ class LoadBalancedFargateServiceConfig:
         object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
 
 
-def _trust(service: str) -> str:
+def trust_policy(service: str) -> str:
+    """A trust policy that lets exactly one AWS service assume the role."""
     return json.dumps({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
@@ -207,7 +208,7 @@ def policy_document(statements: list[dict[str, Any]]) -> str:
 class LoadBalancedFargateService(Construct):
     """Cluster, task definition, service, security group, log group, roles and NLB.
 
-    Attributes: ``cluster_name``, ``service_name``, ``task_definition_family``, ``task_definition_arn``,
+    Attributes: ``cluster_name``, ``cluster_arn``, ``service_name``, ``service_arn``, ``task_definition_family``, ``task_definition_arn``,
     ``log_group_name``, ``load_balancer_dns_name``, ``task_role_arn``, ``execution_role_arn``,
     ``task_role_name``, ``security_group_id``, ``container_name``.
     """
@@ -231,9 +232,9 @@ class LoadBalancedFargateService(Construct):
         )
         log_group = CloudwatchLogGroup(self, "logs", name=f"/ecs/{name}", retention_in_days=config.log_retention_days, tags=tags)
 
-        execution_role = IamRole(self, "execution-role", name=f"{name}-execution", assume_role_policy=_trust("ecs-tasks.amazonaws.com"), tags=tags)
+        execution_role = IamRole(self, "execution-role", name=f"{name}-execution", assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
         IamRolePolicy(self, "execution-policy", role=execution_role.id, name="pull-image-write-logs", policy=policy_document(self._execution_statements(repository.arn, log_group.arn)))
-        task_role = IamRole(self, "task-role", name=f"{name}-task", assume_role_policy=_trust("ecs-tasks.amazonaws.com"), tags=tags)
+        task_role = IamRole(self, "task-role", name=f"{name}-task", assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
         self._task_role = task_role
         if config.enable_execute_command:
             self.add_task_policy("ecs-exec", [{
@@ -323,6 +324,7 @@ class LoadBalancedFargateService(Construct):
         self.cluster_name: str = cluster.name
         self.cluster_arn: str = cluster.arn
         self.service_name: str = service.name
+        self.service_arn: str = service.id
         self.task_definition_family: str = task_definition.family
         self.task_definition_arn: str = task_definition.arn
         self.log_group_name: str = log_group.name

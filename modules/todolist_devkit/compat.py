@@ -23,6 +23,7 @@ def apply() -> None:
     _codecommit_tagging()
     _codebuild_codepipeline_locations()
     _ecs_service_settings()
+    _codepipeline_timestamps_as_epoch()
     _applied = True
 
 
@@ -164,3 +165,15 @@ def _ecs_service_settings() -> None:
         return result
 
     responses.EC2ContainerServiceResponse.create_service = create_service
+
+
+def _codepipeline_timestamps_as_epoch() -> None:
+    """CodePipeline GetPipeline/ListPipelines: AWS returns metadata.created and metadata.updated as
+    epoch seconds; moto returns ISO strings, and the provider fails reading aws_codepipeline with
+    "expected Timestamp to be a JSON Number, got string instead"."""
+    from moto.codepipeline import models
+
+    def metadata(self: Any) -> dict[str, Any]:
+        return {"pipelineArn": self._arn, "created": self._created.timestamp(), "updated": self._updated.timestamp()}
+
+    models.CodePipeline.metadata = property(metadata)

@@ -1,0 +1,254 @@
+"""Pipeline: every push to the source repository builds the image and rolls it out to the service.
+
+Source (CodeCommit by default, or GitHub through a CodeStar connection) -> CodeBuild (tests,
+docker build and push, imagedefinitions.json) -> optional manual approval -> ECS deploy.
+Every role is scoped to the resources of this pipeline; see the statements below.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping, Protocol
+
+from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
+from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.codebuild_project import (
+    CodebuildProject,
+    CodebuildProjectEnvironment,
+    CodebuildProjectEnvironmentEnvironmentVariable,
+)
+from cdktf_cdktf_provider_aws.codecommit_repository import CodecommitRepository
+from cdktf_cdktf_provider_aws.codepipeline import (
+    Codepipeline,
+    CodepipelineArtifactStore,
+    CodepipelineStage,
+    CodepipelineStageAction,
+)
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
+
+from . import _checks
+from .errors import ConfigError
+from .fargate_service import LOG_RETENTION_DAYS, policy_document, trust_policy
+from .private_bucket import PrivateBucket, PrivateBucketConfig
+
+COMPUTE_TYPES = ("BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE")
+_CONNECTION_ARN_PATTERN = r"arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection/[A-Za-z0-9-]+"
+
+
+def terraform_literal(text: str) -> str:
+    """Escape Terraform's template sequences so that shell ``${VAR}`` reaches CodeBuild unchanged."""
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+class SourceKind(str, Enum):
+    CODECOMMIT = "CODECOMMIT"
+    GITHUB = "GITHUB"
+
+
+class ServiceRef(Protocol):
+    """What the pipeline needs from the service (``LoadBalancedFargateService`` provides it)."""
+
+    cluster_name: str
+    cluster_arn: str
+    service_name: str
+    service_arn: str
+    task_definition_family: str
+    container_name: str
+    task_role_arn: str
+    execution_role_arn: str
+
+
+class RepositoryRef(Protocol):
+    url: str
+    arn: str
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Settings of :class:`Pipeline`."""
+
+    buildspec: str
+    """Contents of the buildspec (``pipeline/buildspec.yml``). Required."""
+    name: str = "TodoList-Pipeline"
+    """Pipeline name; also the prefix of the build project, roles and log group. Default ``TodoList-Pipeline``."""
+    source: SourceKind = SourceKind.CODECOMMIT
+    """``CODECOMMIT`` (default) or ``GITHUB`` (through ``github_connection_arn``)."""
+    repository_name: str = "TodoList-BackendRepository"
+    """CodeCommit repository to create (``CODECOMMIT``). Default ``TodoList-BackendRepository``."""
+    github_repository: str = ""
+    """``owner/name`` of the GitHub repository (``GITHUB``). Default none."""
+    github_connection_arn: str = ""
+    """CodeStar connection ARN (``GITHUB``). Default none."""
+    branch: str = "main"
+    """Branch whose pushes trigger the pipeline. Default ``main``."""
+    build_image: str = "aws/codebuild/standard:7.0"
+    """CodeBuild image. Default ``aws/codebuild/standard:7.0`` (Ubuntu 22.04)."""
+    compute_type: str = "BUILD_GENERAL1_SMALL"
+    """CodeBuild compute type: SMALL, MEDIUM or LARGE. Default ``BUILD_GENERAL1_SMALL``."""
+    build_timeout_minutes: int = 30
+    """Build timeout, 5 to 480 minutes. Default 30."""
+    log_retention_days: int = 30
+    """Retention of the build log group, one of CloudWatch's values. Default 30."""
+    manual_approval: bool = False
+    """Add a manual approval stage before deploy. Default False."""
+    force_destroy_artifacts: bool = False
+    """Let destroy delete the artifact bucket with its objects. Default False."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Extra tags. Default none."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.buildspec, str) or "version:" not in self.buildspec or "imagedefinitions.json" not in self.buildspec:
+            raise ConfigError("buildspec", (self.buildspec or "")[:40], "must be a CodeBuild buildspec that writes imagedefinitions.json")
+        _checks.matches("name", self.name, r"[A-Za-z0-9][A-Za-z0-9_-]{1,63}", "must be 2-64 letters, digits, '-' or '_'")
+        object.__setattr__(self, "source", _checks.one_of("source", self.source, SourceKind))
+        if self.source is SourceKind.CODECOMMIT:
+            _checks.matches("repository_name", self.repository_name, r"[\w.-]{1,100}", "must be 1-100 letters, digits, '.', '_' or '-'")
+        else:
+            _checks.matches("github_repository", self.github_repository, r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+", "must be 'owner/name' when source is GITHUB")
+            _checks.matches("github_connection_arn", self.github_connection_arn, _CONNECTION_ARN_PATTERN, "must be a CodeStar connection ARN when source is GITHUB")
+        _checks.matches("branch", self.branch, r"[A-Za-z0-9._/-]{1,255}", "must be a git branch name")
+        _checks.matches("build_image", self.build_image, r"\S{3,256}", "must be a CodeBuild image name")
+        if self.compute_type not in COMPUTE_TYPES:
+            raise ConfigError("compute_type", self.compute_type, f"must be one of {', '.join(COMPUTE_TYPES)}")
+        _checks.int_in_range("build_timeout_minutes", self.build_timeout_minutes, 5, 480)
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
+            raise ConfigError("log_retention_days", self.log_retention_days, f"must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}")
+        _checks.boolean("manual_approval", self.manual_approval)
+        _checks.boolean("force_destroy_artifacts", self.force_destroy_artifacts)
+        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+
+
+class Pipeline(Construct):
+    """Attributes: ``pipeline_name``, ``artifact_bucket_name``, ``build_project_name``,
+    ``clone_url_http`` and ``clone_url_ssh`` (CodeCommit only, else None)."""
+
+    def __init__(self, scope: Construct, id: str, *, config: PipelineConfig, service: ServiceRef, repository: RepositoryRef) -> None:
+        if not isinstance(config, PipelineConfig):
+            raise ConfigError("config", config, "must be a PipelineConfig")
+        super().__init__(scope, id)
+        self.config = config
+        tags = dict(config.tags) or None
+        region = DataAwsRegion(self, "region")
+        account = DataAwsCallerIdentity(self, "account")
+
+        artifacts = PrivateBucket(
+            self, "artifacts",
+            config=PrivateBucketConfig(name_prefix=f"{config.name.lower()}-artifacts"[:36].rstrip("-"), force_destroy=config.force_destroy_artifacts, tags=config.tags),
+        )
+        build_logs = CloudwatchLogGroup(self, "build-logs", name=f"/codebuild/{config.name}", retention_in_days=config.log_retention_days, tags=tags)
+
+        source_action, source_statements = self._source(config, tags)
+
+        build_role = IamRole(self, "build-role", name=f"{config.name}-build", assume_role_policy=trust_policy("codebuild.amazonaws.com"), tags=tags)
+        IamRolePolicy(self, "build-policy", role=build_role.id, name="build", policy=policy_document([
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},  # AWS supports no narrower resource
+            {"Effect": "Allow", "Action": [
+                "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload",
+                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+            ], "Resource": repository.arn},
+            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"{build_logs.arn}:*"},
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{artifacts.arn}/*"},
+        ]))
+        project = CodebuildProject(
+            self, "build", name=f"{config.name}-Build", service_role=build_role.arn, build_timeout=config.build_timeout_minutes,
+            source={"type": "CODEPIPELINE", "buildspec": terraform_literal(config.buildspec)},
+            artifacts={"type": "CODEPIPELINE"},
+            environment=CodebuildProjectEnvironment(
+                type="LINUX_CONTAINER", image=config.build_image, compute_type=config.compute_type, privileged_mode=True,
+                environment_variable=[
+                    CodebuildProjectEnvironmentEnvironmentVariable(name=name, value=value)
+                    for name, value in (
+                        ("AWS_ACCOUNT_ID", account.account_id), ("AWS_DEFAULT_REGION", region.name),
+                        ("REPOSITORY_URI", repository.url), ("CONTAINER_NAME", service.container_name),
+                    )
+                ],
+            ),
+            logs_config={"cloudwatch_logs": {"group_name": build_logs.name, "status": "ENABLED"}},
+            tags=tags,
+        )
+
+        task_definitions = f"arn:aws:ecs:{region.name}:{account.account_id}:task-definition/{service.task_definition_family}:*"
+        pipeline_role = IamRole(self, "pipeline-role", name=f"{config.name}-pipeline", assume_role_policy=trust_policy("codepipeline.amazonaws.com"), tags=tags)
+        IamRolePolicy(self, "pipeline-policy", role=pipeline_role.id, name="pipeline", policy=policy_document([
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{artifacts.arn}/*"},
+            {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
+            *source_statements,
+            {"Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": project.arn},
+            {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService"], "Resource": service.service_arn},
+            {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": task_definitions},
+            # The ECS deploy action's remaining calls support no resource-level permissions;
+            # the task calls are held to this cluster by condition.
+            {"Effect": "Allow", "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["ecs:DescribeTasks", "ecs:ListTasks"], "Resource": "*",
+             "Condition": {"ArnEquals": {"ecs:cluster": service.cluster_arn}}},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": [service.task_role_arn, service.execution_role_arn],
+             "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+        ]))
+
+        stages = [
+            CodepipelineStage(name="Source", action=[source_action]),
+            CodepipelineStage(name="Build", action=[CodepipelineStageAction(
+                name="Build", category="Build", owner="AWS", provider="CodeBuild", version="1",
+                input_artifacts=["source"], output_artifacts=["build"], configuration={"ProjectName": project.name},
+            )]),
+        ]
+        if config.manual_approval:
+            stages.append(CodepipelineStage(name="Approve", action=[CodepipelineStageAction(
+                name="Approve", category="Approval", owner="AWS", provider="Manual", version="1",
+            )]))
+        stages.append(CodepipelineStage(name="Deploy", action=[CodepipelineStageAction(
+            name="Deploy", category="Deploy", owner="AWS", provider="ECS", version="1", input_artifacts=["build"],
+            configuration={"ClusterName": service.cluster_name, "ServiceName": service.service_name, "FileName": "imagedefinitions.json"},
+        )]))
+        pipeline = Codepipeline(
+            self, "pipeline", name=config.name, role_arn=pipeline_role.arn, pipeline_type="V2",
+            artifact_store=[CodepipelineArtifactStore(location=artifacts.name, type="S3")],
+            stage=stages, tags=tags,
+        )
+        if config.source is SourceKind.CODECOMMIT:
+            self._push_trigger(config, pipeline.arn, tags)
+
+        self.pipeline_name: str = pipeline.name
+        self.artifact_bucket_name: str = artifacts.name
+        self.build_project_name: str = project.name
+
+    def _source(self, config: PipelineConfig, tags: dict | None) -> tuple[CodepipelineStageAction, list[dict[str, Any]]]:
+        if config.source is SourceKind.GITHUB:
+            self.clone_url_http = self.clone_url_ssh = None
+            action = CodepipelineStageAction(
+                name="Source", category="Source", owner="AWS", provider="CodeStarSourceConnection", version="1", output_artifacts=["source"],
+                configuration={"ConnectionArn": config.github_connection_arn, "FullRepositoryId": config.github_repository, "BranchName": config.branch},
+            )
+            return action, [{"Effect": "Allow", "Action": "codestar-connections:UseConnection", "Resource": config.github_connection_arn}]
+        repository = CodecommitRepository(self, "source", repository_name=config.repository_name, description="TodoList backend: app/ and pipeline/buildspec.yml", tags=tags)
+        self._codecommit_arn = repository.arn
+        self.clone_url_http: str | None = repository.clone_url_http
+        self.clone_url_ssh: str | None = repository.clone_url_ssh
+        action = CodepipelineStageAction(
+            name="Source", category="Source", owner="AWS", provider="CodeCommit", version="1", output_artifacts=["source"],
+            configuration={"RepositoryName": repository.repository_name, "BranchName": config.branch, "PollForSourceChanges": "false"},
+        )
+        return action, [{"Effect": "Allow", "Action": [
+            "codecommit:GetBranch", "codecommit:GetCommit", "codecommit:UploadArchive",
+            "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive",
+        ], "Resource": repository.arn}]
+
+    def _push_trigger(self, config: PipelineConfig, pipeline_arn: str, tags: dict | None) -> None:
+        """Start the pipeline on every push to the branch (EventBridge, instead of polling)."""
+        rule = CloudwatchEventRule(self, "on-push", name=f"{config.name}-on-push", tags=tags, event_pattern=json.dumps({
+            "source": ["aws.codecommit"], "detail-type": ["CodeCommit Repository State Change"],
+            "resources": [self._codecommit_arn],
+            "detail": {"event": ["referenceCreated", "referenceUpdated"], "referenceType": ["branch"], "referenceName": [config.branch]},
+        }))
+        role = IamRole(self, "trigger-role", name=f"{config.name}-trigger", assume_role_policy=trust_policy("events.amazonaws.com"), tags=tags)
+        IamRolePolicy(self, "trigger-policy", role=role.id, name="start-pipeline", policy=policy_document([
+            {"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": pipeline_arn},
+        ]))
+        CloudwatchEventTarget(self, "on-push-target", rule=rule.name, arn=pipeline_arn, role_arn=role.arn)
