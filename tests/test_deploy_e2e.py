@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from main import ECR_STACK, ECS_STACK, NETWORK_STACK
+from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK
 from tests.conftest import ROOT, boto3_client
 from todolist_cdktf.environment import Environment
 from todolist_cdktf.names import CLUSTER_NAME, CONTAINER_NAME, REPOSITORY_NAME, TABLE_NAME
@@ -22,7 +22,7 @@ from todolist_devkit import toolchain
 
 pytestmark = pytest.mark.e2e
 
-STACKS = (NETWORK_STACK, ECR_STACK, ECS_STACK)
+STACKS = (NETWORK_STACK, ECR_STACK, ECS_STACK, CICD_STACK)
 
 
 class Up:
@@ -108,6 +108,17 @@ def test_local_service_serves_the_todos_from_the_table(up):
     assert [t["id"] for t in todos] == [1, 2, 3]
 
 
+def test_pipeline_is_deployed_with_both_clone_urls(up):
+    outputs = up.outputs[CICD_STACK]
+    assert outputs["clone_url_http"].startswith("https://") and outputs["clone_url_ssh"].startswith("ssh://")
+    pipeline = up.client("codepipeline").get_pipeline(name=outputs["pipeline_name"])["pipeline"]
+    assert [s["name"] for s in pipeline["stages"]] == ["Source", "Build", "Deploy"]
+    (project,) = up.client("codebuild").batch_get_projects(names=[pipeline["stages"][1]["actions"][0]["configuration"]["ProjectName"]])["projects"]
+    variables = {v["name"]: v["value"] for v in project["environment"]["environmentVariables"]}
+    assert variables["CONTAINER_NAME"] == CONTAINER_NAME
+    assert variables["REPOSITORY_URI"] == up.outputs[ECR_STACK]["repository_url"]
+
+
 def test_state_of_every_stack_is_in_the_state_bucket(up):
     keys = {o["Key"] for o in up.client("s3").list_objects_v2(Bucket=up.environment.state_bucket)["Contents"]}
     assert {f"{stack}/terraform.tfstate" for stack in STACKS} <= keys
@@ -118,9 +129,29 @@ def test_second_diff_shows_no_changes_in_any_stack(up):
     assert log.count("No changes.") == len(STACKS), log[-3000:]
 
 
+def test_a_pipeline_deploy_is_not_undone_by_terraform(up):
+    """Do what the ECS deploy action does (new task definition revision, service update), then diff."""
+    ecs = up.client("ecs")
+    outputs = up.outputs[ECS_STACK]
+    (service,) = ecs.describe_services(cluster=CLUSTER_NAME, services=[outputs["service_name"]])["services"]
+    current = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+    container = {**current["containerDefinitions"][0], "image": f"{up.outputs[ECR_STACK]['repository_url']}:0123456789ab"}
+    keep = ("family", "taskRoleArn", "executionRoleArn", "networkMode", "requiresCompatibilities", "cpu", "memory")
+    revision = ecs.register_task_definition(containerDefinitions=[container], **{k: current[k] for k in keep})["taskDefinition"]
+    ecs.update_service(cluster=CLUSTER_NAME, service=outputs["service_name"], taskDefinition=revision["taskDefinitionArn"])
+
+    log = up.devkit("diff", ECS_STACK)
+    assert "No changes." in log, log[-3000:]
+    (service,) = ecs.describe_services(cluster=CLUSTER_NAME, services=[outputs["service_name"]])["services"]
+    assert service["taskDefinition"] == revision["taskDefinitionArn"]
+
+
 def test_destroy_leaves_nothing_behind(up):
     up.devkit("destroy")
     assert our_vpcs(up) == []
     assert up.client("ecr").describe_repositories()["repositories"] == []
     assert up.client("elbv2").describe_load_balancers()["LoadBalancers"] == []
     assert up.client("dynamodb").list_tables()["TableNames"] == []
+    assert up.client("codepipeline").list_pipelines()["pipelines"] == []
+    with pytest.raises(up.client("codecommit").exceptions.RepositoryDoesNotExistException):
+        up.client("codecommit").get_repository(repositoryName="TodoList-BackendRepository")

@@ -1,0 +1,73 @@
+"""Pipeline options and the mistakes its config rejects."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from main import BUILDSPEC
+from todolist_cdktf import ConfigError, ContainerRepository, LoadBalancedFargateService, Network, Pipeline, PipelineConfig, SourceKind
+
+pytestmark = pytest.mark.unit
+
+CONNECTION = "arn:aws:codestar-connections:us-east-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-444455556666"
+
+
+def synth_pipeline(config: PipelineConfig) -> dict:
+    from cdktf import Testing, TerraformStack
+
+    stack = TerraformStack(Testing.app(), "test")
+    repository = ContainerRepository(stack, "repository")
+    service = LoadBalancedFargateService(stack, "service", network=Network(stack, "network"), repository=repository)
+    Pipeline(stack, "pipeline", config=config, service=service, repository=repository)
+    return json.loads(Testing.synth(stack))["resource"]
+
+
+def pipeline_config(**settings) -> PipelineConfig:
+    return PipelineConfig(buildspec=BUILDSPEC.read_text(), **settings)
+
+
+def test_manual_approval_sits_between_build_and_deploy():
+    (pipeline,) = synth_pipeline(pipeline_config(manual_approval=True))["aws_codepipeline"].values()
+    assert [s["name"] for s in pipeline["stage"]] == ["Source", "Build", "Approve", "Deploy"]
+    assert pipeline["stage"][2]["action"][0]["provider"] == "Manual"
+
+
+def test_github_source_uses_the_connection_and_creates_no_codecommit_repository():
+    resources = synth_pipeline(pipeline_config(source="GITHUB", github_repository="acme/todo", github_connection_arn=CONNECTION, branch="release"))
+    assert "aws_codecommit_repository" not in resources and "aws_cloudwatch_event_rule" not in resources
+    (pipeline,) = resources["aws_codepipeline"].values()
+    source = pipeline["stage"][0]["action"][0]
+    assert source["provider"] == "CodeStarSourceConnection"
+    assert source["configuration"] == {"ConnectionArn": CONNECTION, "FullRepositoryId": "acme/todo", "BranchName": "release"}
+    (policy,) = [json.loads(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "pipeline"]
+    assert {"Effect": "Allow", "Action": "codestar-connections:UseConnection", "Resource": CONNECTION} in policy["Statement"]
+
+
+def test_codecommit_is_the_default_source():
+    assert pipeline_config().source is SourceKind.CODECOMMIT
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"buildspec": "echo hi"}, "buildspec"),
+        ({"name": "todo pipeline"}, "name"),
+        ({"source": "BITBUCKET"}, "source"),
+        ({"source": "GITHUB", "github_connection_arn": CONNECTION}, "github_repository"),
+        ({"source": "GITHUB", "github_repository": "acme/todo"}, "github_connection_arn"),
+        ({"repository_name": "has space"}, "repository_name"),
+        ({"branch": "bad branch"}, "branch"),
+        ({"compute_type": "BUILD_GENERAL1_HUGE"}, "compute_type"),
+        ({"build_timeout_minutes": 1}, "build_timeout_minutes"),
+        ({"log_retention_days": 2}, "log_retention_days"),
+        ({"manual_approval": "yes"}, "manual_approval"),
+    ],
+)
+def test_bad_pipeline_config_is_rejected(settings, field):
+    settings = {"buildspec": BUILDSPEC.read_text(), **settings}
+    with pytest.raises(ConfigError) as caught:
+        PipelineConfig(**settings)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{field}: got ")
