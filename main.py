@@ -23,16 +23,22 @@ from todolist_cdktf import (
     NetworkConfig,
     Pipeline,
     PipelineConfig,
+    StaticSite,
+    StaticSiteConfig,
     Table,
     TableConfig,
 )
 from todolist_cdktf.names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
+from todolist_cdktf.static_site import config_js
 
 NETWORK_STACK = "TodoList-Network"
 ECR_STACK = "TodoList-ECR"
 ECS_STACK = "TodoList-ECS"
 CICD_STACK = "TodoList-CICD"
-BUILDSPEC = Path(__file__).resolve().parent / "pipeline" / "buildspec.yml"
+WEBSITE_STACK = "TodoList-Website"
+ROOT = Path(__file__).resolve().parent
+BUILDSPEC = ROOT / "pipeline" / "buildspec.yml"
+WEB_DIR = ROOT / "web"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class AppConfig:
     service: LoadBalancedFargateServiceConfig = field(default_factory=lambda: LoadBalancedFargateServiceConfig(ignore_task_definition_changes=True))
     table: TableConfig = field(default_factory=TableConfig)
     pipeline: PipelineConfig = field(default_factory=lambda: PipelineConfig(buildspec=BUILDSPEC.read_text()))
+    # In the cloud the page calls the API on its own origin (CloudFront forwards /todos* to the NLB).
+    website: StaticSiteConfig = field(default_factory=lambda: StaticSiteConfig(site_dir=str(WEB_DIR), generated_files={"config.js": config_js("")}))
 
     @classmethod
     def for_environment(cls, environment: Environment) -> "AppConfig":
@@ -55,6 +63,11 @@ class AppConfig:
             repository=ContainerRepositoryConfig(force_delete=local),
             table=TableConfig(deletion_protection=not local),
             pipeline=PipelineConfig(buildspec=BUILDSPEC.read_text(), force_destroy_artifacts=local),
+            # Locally the page is served by the local AWS's S3 and calls the service `make up` runs.
+            website=StaticSiteConfig(
+                site_dir=str(WEB_DIR), force_destroy=local,
+                generated_files={"config.js": config_js(environment.service_url if local else "")},
+            ),
         )
 
 
@@ -125,6 +138,21 @@ class CicdStack(TerraformStack):
             output(self, "clone_url_ssh", self.pipeline.clone_url_ssh, "SSH clone URL of the backend repository")
 
 
+class WebsiteStack(TerraformStack):
+    """TodoList-Website: the static page on S3 + CloudFront, wired to the service's load balancer."""
+
+    def __init__(self, scope: Construct, environment: Environment, config: StaticSiteConfig, service: LoadBalancedFargateService) -> None:
+        super().__init__(scope, WEBSITE_STACK)
+        environment.apply(self, WEBSITE_STACK)
+        self.site = StaticSite(self, "site", config=config, api_domain_name=service.load_balancer_dns_name)
+        # The local AWS has no CloudFront edge: there the page is read from the bucket directly.
+        page_url = f"{environment.endpoint}/{self.site.bucket_name}/index.html" if environment.is_local else self.site.url
+        output(self, "page_url", page_url, "URL that opens the TodoList page")
+        output(self, "site_url", self.site.url, "CloudFront URL of the site")
+        output(self, "bucket_name", self.site.bucket_name, "S3 bucket of the site's files")
+        output(self, "distribution_id", self.site.distribution_id, "CloudFront distribution id")
+
+
 def build_app(environment: Environment | None = None, outdir: str | None = None, config: AppConfig | None = None) -> App:
     """Configure every stack; ``environment`` defaults to the one TODOLIST_* variables describe."""
     environment = environment if environment is not None else Environment.from_env()
@@ -134,6 +162,7 @@ def build_app(environment: Environment | None = None, outdir: str | None = None,
     ecr = EcrStack(app, environment, config.repository)
     ecs = EcsStack(app, environment, config, network.network, ecr.repository)
     CicdStack(app, environment, config.pipeline, ecs.service, ecr.repository)
+    WebsiteStack(app, environment, config.website, ecs.service)
     return app
 
 

@@ -130,3 +130,15 @@ def test_codepipeline_timestamps_are_epoch_numbers(variant):
     body = raw_body(client, "GetPipeline", name=f"pipeline-{kind}")
     is_number = isinstance(body["metadata"]["created"], (int, float))
     assert is_number == (kind == "patched")
+
+
+def test_cloudfront_behaviors_with_a_cache_policy_have_no_forwarded_values(variant):
+    kind, environment = variant
+    client = boto3_client(environment, "cloudfront")
+    distribution = client.create_distribution(DistributionConfig={
+        "CallerReference": f"ref-{kind}", "Comment": "", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": "example.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+    })["Distribution"]
+    behavior = client.get_distribution(Id=distribution["Id"])["Distribution"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert ("ForwardedValues" in behavior) == (kind == "plain")

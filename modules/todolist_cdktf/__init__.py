@@ -34,6 +34,9 @@ _EXPORTS = {
     "SourceKind": "pipeline",
     "PrivateBucket": "private_bucket",
     "PrivateBucketConfig": "private_bucket",
+    "StaticSite": "static_site",
+    "StaticSiteConfig": "static_site",
+    "PriceClass": "static_site",
     "Table": "table",
     "TableConfig": "table",
     "NetworkConfig": "network",
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from .network import Network, NetworkConfig
     from .pipeline import Pipeline, PipelineConfig, SourceKind
     from .private_bucket import PrivateBucket, PrivateBucketConfig
+    from .static_site import PriceClass, StaticSite, StaticSiteConfig
     from .table import Table, TableConfig
 
 

@@ -10,6 +10,7 @@ S3 remote state, both pointed at the chosen environment.
 | ``TODOLIST_REGION`` | ``AWS_REGION``, then ``us-east-1`` | region of the provider and the state bucket |
 | ``TODOLIST_LOCAL_AWS_PORT`` | ``5050`` | port of the local AWS on 127.0.0.1 (``local`` only) |
 | ``TODOLIST_STATE_BUCKET`` | ``todolist-tfstate-local`` for ``local``; required for ``aws`` | S3 bucket holding Terraform state |
+| ``TODOLIST_SERVICE_PORT`` | ``8080`` | port of the service ``make up`` runs on 127.0.0.1 (``local`` only) |
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 LOCAL_HOST = "127.0.0.1"
 DEFAULT_LOCAL_PORT = 5050
+DEFAULT_SERVICE_PORT = 8080
 DEFAULT_REGION = "us-east-1"
 LOCAL_STATE_BUCKET = "todolist-tfstate-local"
 LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are not secrets
@@ -40,6 +42,14 @@ LOCAL_SERVICES = (
 
 _REGION_PATTERN = r"[a-z]{2}(-[a-z]+)+-\d"
 _BUCKET_PATTERN = r"(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, str(default))
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(name, text, "must be a port number between 1024 and 65535") from None
 
 
 class Target(str, Enum):
@@ -59,6 +69,8 @@ class Environment:
     """S3 bucket for Terraform state (created by the bootstrap). Default ``todolist-tfstate-local``."""
     local_port: int = DEFAULT_LOCAL_PORT
     """Port of the local AWS on 127.0.0.1; ignored for ``aws``. Default 5050."""
+    service_port: int = DEFAULT_SERVICE_PORT
+    """Port of the locally run service on 127.0.0.1; ignored for ``aws``. Default 8080."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "target", _checks.one_of("TODOLIST_ENV", self.target, Target))
@@ -68,6 +80,9 @@ class Environment:
             "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
         )
         _checks.int_in_range("TODOLIST_LOCAL_AWS_PORT", self.local_port, 1024, 65535)
+        _checks.int_in_range("TODOLIST_SERVICE_PORT", self.service_port, 1024, 65535)
+        if self.is_local and self.service_port == self.local_port:
+            raise ConfigError("TODOLIST_SERVICE_PORT", self.service_port, "must differ from TODOLIST_LOCAL_AWS_PORT")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Environment":
@@ -80,16 +95,20 @@ class Environment:
             if target == Target.AWS.value:
                 raise ConfigError("TODOLIST_STATE_BUCKET", None, "is required when TODOLIST_ENV=aws; run 'make bootstrap' to create one")
             bucket = LOCAL_STATE_BUCKET
-        port_text = env.get("TODOLIST_LOCAL_AWS_PORT", str(DEFAULT_LOCAL_PORT))
-        try:
-            port = int(port_text)
-        except ValueError:
-            raise ConfigError("TODOLIST_LOCAL_AWS_PORT", port_text, "must be a port number between 1024 and 65535") from None
-        return cls(target=target, region=region, state_bucket=bucket, local_port=port)
+        return cls(
+            target=target, region=region, state_bucket=bucket,
+            local_port=_port(env, "TODOLIST_LOCAL_AWS_PORT", DEFAULT_LOCAL_PORT),
+            service_port=_port(env, "TODOLIST_SERVICE_PORT", DEFAULT_SERVICE_PORT),
+        )
 
     @property
     def is_local(self) -> bool:
         return self.target is Target.LOCAL
+
+    @property
+    def service_url(self) -> str:
+        """URL of the service ``make up`` runs on this machine (``local`` only)."""
+        return f"http://{LOCAL_HOST}:{self.service_port}"
 
     @property
     def endpoint(self) -> str | None:

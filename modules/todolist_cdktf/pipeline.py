@@ -34,17 +34,13 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from . import _checks
+from ._terraform import literal
 from .errors import ConfigError
 from .fargate_service import LOG_RETENTION_DAYS, policy_document, trust_policy
 from .private_bucket import PrivateBucket, PrivateBucketConfig
 
 COMPUTE_TYPES = ("BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE")
 _CONNECTION_ARN_PATTERN = r"arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection/[A-Za-z0-9-]+"
-
-
-def terraform_literal(text: str) -> str:
-    """Escape Terraform's template sequences so that shell ``${VAR}`` reaches CodeBuild unchanged."""
-    return text.replace("${", "$${").replace("%{", "%%{")
 
 
 class SourceKind(str, Enum):
@@ -158,7 +154,7 @@ class Pipeline(Construct):
         ]))
         project = CodebuildProject(
             self, "build", name=f"{config.name}-Build", service_role=build_role.arn, build_timeout=config.build_timeout_minutes,
-            source={"type": "CODEPIPELINE", "buildspec": terraform_literal(config.buildspec)},
+            source={"type": "CODEPIPELINE", "buildspec": literal(config.buildspec)},
             artifacts={"type": "CODEPIPELINE"},
             environment=CodebuildProjectEnvironment(
                 type="LINUX_CONTAINER", image=config.build_image, compute_type=config.compute_type, privileged_mode=True,

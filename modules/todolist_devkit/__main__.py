@@ -17,7 +17,7 @@ from . import toolchain
 from .bootstrap import bootstrap_state_bucket
 from .errors import PrerequisiteError
 from .localaws import Daemon, serve
-from .localservice import LocalService, service_port
+from .localservice import LocalService
 
 
 def say(message: str) -> None:
@@ -89,7 +89,7 @@ def start_local_service(tools: toolchain.Toolchain, environment: Environment, ou
     table_name = outputs.get("TodoList-ECS", {}).get("table_name")
     if table_name is None:
         return
-    service = LocalService(tools.root, environment, service_port())
+    service = LocalService(tools.root, environment)
     say(service.seed(table_name))
     service.start(table_name)
     say(f"service running: {service.url}/todos (log: {service.log_file})")
@@ -136,7 +136,7 @@ def cmd_bootstrap(environment: Environment) -> None:
 
 def cmd_down(environment: Environment) -> None:
     root = toolchain.project_root()
-    service = LocalService(root, environment, service_port())
+    service = LocalService(root, environment)
     say(f"service on {service.url} stopped" if service.stop() else "service was not running")
     stopped = Daemon(root / "build", environment.local_port).stop()
     say("local AWS stopped" if stopped else "local AWS was not running")

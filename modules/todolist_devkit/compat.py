@@ -24,6 +24,7 @@ def apply() -> None:
     _codebuild_codepipeline_locations()
     _ecs_service_settings()
     _codepipeline_timestamps_as_epoch()
+    _cloudfront_cache_policy_without_forwarded_values()
     _applied = True
 
 
@@ -177,3 +178,19 @@ def _codepipeline_timestamps_as_epoch() -> None:
         return {"pipelineArn": self._arn, "created": self._created.timestamp(), "updated": self._updated.timestamp()}
 
     models.CodePipeline.metadata = property(metadata)
+
+
+def _cloudfront_cache_policy_without_forwarded_values() -> None:
+    """CloudFront Create/GetDistribution: a cache behavior that names a CachePolicyId has no
+    ForwardedValues in AWS's answer; moto adds a default one, so the provider plans to remove
+    ``forwarded_values`` from aws_cloudfront_distribution after every apply."""
+    from moto.cloudfront import models
+
+    original: Callable[..., None] = models.DefaultCacheBehaviour.__init__
+
+    def __init__(self: Any, config: dict[str, Any]) -> None:
+        original(self, config)
+        if config.get("CachePolicyId") and "ForwardedValues" not in config:
+            del self.forwarded_values
+
+    models.DefaultCacheBehaviour.__init__ = __init__

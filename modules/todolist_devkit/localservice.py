@@ -16,29 +16,20 @@ from todolist_cdktf.names import TABLE_NAME_VARIABLE
 from .errors import PrerequisiteError
 from .toolchain import port_is_free
 
-PORT_VARIABLE = "TODOLIST_SERVICE_PORT"
-DEFAULT_PORT = 8080
 START_TIMEOUT_S = 30.0
 
 
-def service_port() -> int:
-    text = os.environ.get(PORT_VARIABLE, str(DEFAULT_PORT))
-    if not text.isdigit() or not 1024 <= int(text) <= 65535:
-        raise PrerequisiteError(f"{PORT_VARIABLE}={text!r} is not a port between 1024 and 65535")
-    return int(text)
-
-
 class LocalService:
-    def __init__(self, root: Path, environment: Environment, port: int) -> None:
+    def __init__(self, root: Path, environment: Environment) -> None:
         self.app_dir = root / "app"
         self.environment = environment
-        self.port = port
+        self.port = port = environment.service_port
         self.pid_file = root / "build" / f"service-{port}.pid"
         self.log_file = root / "build" / f"service-{port}.log"
 
     @property
     def url(self) -> str:
-        return f"http://{LOCAL_HOST}:{self.port}"
+        return self.environment.service_url
 
     def env(self, table_name: str) -> dict[str, str]:
         access_key, secret_key = LOCAL_CREDENTIALS
@@ -73,7 +64,7 @@ class LocalService:
         """(Re)start gunicorn exactly as the container runs it, bound to loopback."""
         self.stop()
         if not port_is_free(self.port):
-            raise PrerequisiteError(f"port {self.port} on {LOCAL_HOST} is in use by another program: stop it or set {PORT_VARIABLE}")
+            raise PrerequisiteError(f"port {self.port} on {LOCAL_HOST} is in use by another program: stop it or set TODOLIST_SERVICE_PORT")
         gunicorn = Path(sys.executable).parent / "gunicorn"
         with open(self.log_file, "ab") as log:
             process = subprocess.Popen(
