@@ -6,6 +6,7 @@ The plain-moto half tells us when an upstream release fixes a gap, so the patch 
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from botocore.exceptions import ClientError
@@ -132,13 +133,39 @@ def test_codepipeline_timestamps_are_epoch_numbers(variant):
     assert is_number == (kind == "patched")
 
 
-def test_cloudfront_behaviors_with_a_cache_policy_have_no_forwarded_values(variant):
+@pytest.fixture
+def distribution_config(variant):
+    """What aws_cloudfront_distribution sends and then reads back, for the gaps below."""
     kind, environment = variant
+    unique = uuid.uuid4().hex[:8]
     client = boto3_client(environment, "cloudfront")
+    control = client.create_origin_access_control(OriginAccessControlConfig={
+        "Name": f"oac-{unique}", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3",
+    })["OriginAccessControl"]["Id"]
     distribution = client.create_distribution(DistributionConfig={
-        "CallerReference": f"ref-{kind}", "Comment": "", "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": "example.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "CallerReference": unique, "Comment": "", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{
+            "Id": "site", "DomainName": "example.s3.amazonaws.com", "OriginAccessControlId": control,
+            "S3OriginConfig": {"OriginAccessIdentity": ""},
+        }]},
         "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+        "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
     })["Distribution"]
-    behavior = client.get_distribution(Id=distribution["Id"])["Distribution"]["DistributionConfig"]["DefaultCacheBehavior"]
-    assert ("ForwardedValues" in behavior) == (kind == "plain")
+    config = client.get_distribution(Id=distribution["Id"])["Distribution"]["DistributionConfig"]
+    return kind, control, config
+
+
+def test_cloudfront_behaviors_with_a_cache_policy_have_no_forwarded_values(distribution_config):
+    kind, _, config = distribution_config
+    assert ("ForwardedValues" in config["DefaultCacheBehavior"]) == (kind == "plain")
+
+
+def test_cloudfront_origins_keep_their_origin_access_control(distribution_config):
+    kind, control, config = distribution_config
+    kept = config["Origins"]["Items"][0].get("OriginAccessControlId")
+    assert (kept == control) == (kind == "patched")
+
+
+def test_cloudfront_default_certificate_has_no_ssl_support_method(distribution_config):
+    kind, _, config = distribution_config
+    assert ("SSLSupportMethod" in config["ViewerCertificate"]) == (kind == "plain")

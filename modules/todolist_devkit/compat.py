@@ -25,6 +25,8 @@ def apply() -> None:
     _ecs_service_settings()
     _codepipeline_timestamps_as_epoch()
     _cloudfront_cache_policy_without_forwarded_values()
+    _cloudfront_origin_access_control()
+    _cloudfront_default_certificate_without_ssl_method()
     _applied = True
 
 
@@ -194,3 +196,32 @@ def _cloudfront_cache_policy_without_forwarded_values() -> None:
             del self.forwarded_values
 
     models.DefaultCacheBehaviour.__init__ = __init__
+
+
+def _cloudfront_origin_access_control() -> None:
+    """CloudFront origins: AWS keeps and returns each origin's OriginAccessControlId; moto drops it,
+    so the provider plans to replace every origin of a distribution that reads S3 through OAC."""
+    from moto.cloudfront import models
+
+    original: Callable[..., None] = models.Origin.__init__
+
+    def __init__(self: Any, origin: dict[str, Any]) -> None:
+        original(self, origin)
+        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+
+    models.Origin.__init__ = __init__
+
+
+def _cloudfront_default_certificate_without_ssl_method() -> None:
+    """CloudFront viewer certificate: with the default CloudFront certificate AWS returns no
+    SSLSupportMethod; moto invents "sni-only", so the provider plans to remove it after every apply."""
+    from moto.cloudfront import models
+
+    original: Callable[..., None] = models.ViewerCertificate.__init__
+
+    def __init__(self: Any, config: dict[str, Any]) -> None:
+        original(self, config)
+        if not config.get("SSLSupportMethod") and not config.get("ACMCertificateArn") and not config.get("IAMCertificateId"):
+            del self.ssl_support_method
+
+    models.ViewerCertificate.__init__ = __init__
