@@ -9,7 +9,7 @@ DEVKIT := $(PY) -m todolist_devkit
 export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help install up test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
+.PHONY: help install system-packages up test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,13 +29,26 @@ node_modules/.installed: package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Debian packages the browser tests and benchmarks use; installed only when missing (needs root or sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-packages: ## install Chromium, its driver and a Korean font (browser tests) and wrk (benchmarks) from Debian if missing
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	fc-list :lang=ko 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+		echo "==> installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 check: install ## check prerequisites (terraform, node, provider mirror)
 	@$(DEVKIT) check
 
 up: install ## start the local AWS, bootstrap state, deploy every stack, print outputs
 	@$(DEVKIT) up
 
-test: install ## run the whole test suite
+test: install system-packages ## run the whole test suite
 	@$(PY) -m pytest
 
 test-unit: install ## synth-level tests only
@@ -44,7 +57,7 @@ test-unit: install ## synth-level tests only
 test-plan: install ## plan-level tests against a local AWS
 	@$(PY) -m pytest -m plan
 
-test-e2e: install ## end-to-end deploys into a local AWS (slow)
+test-e2e: install system-packages ## end-to-end deploys into a local AWS (slow)
 	@$(PY) -m pytest -m e2e
 
 diff: install ## cdktf diff of every stack (or STACKS="...")
@@ -65,6 +78,5 @@ down: ## stop the local AWS (its resources and state go with it)
 bootstrap: install ## create the Terraform state bucket (TODOLIST_ENV=aws for a real account)
 	@$(DEVKIT) bootstrap
 
-bench: install ## run the benchmarks and record them in docs/BENCHMARKS.md
-	@command -v wrk >/dev/null || { echo "==> installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+bench: install system-packages ## run the benchmarks and record them in docs/BENCHMARKS.md
 	@$(PY) bench/run.py

@@ -14,21 +14,22 @@ import urllib.request
 
 import pytest
 
-from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK
+from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK, WEBSITE_STACK
 from tests.conftest import ROOT, boto3_client
 from todolist_cdktf.environment import Environment
 from todolist_cdktf.names import CLUSTER_NAME, CONTAINER_NAME, REPOSITORY_NAME, TABLE_NAME
 from todolist_devkit import toolchain
+from todolist_devkit.localservice import LocalService
 
 pytestmark = pytest.mark.e2e
 
-STACKS = (NETWORK_STACK, ECR_STACK, ECS_STACK, CICD_STACK)
+STACKS = (NETWORK_STACK, ECR_STACK, ECS_STACK, CICD_STACK, WEBSITE_STACK)
 
 
 class Up:
     def __init__(self, tmp_path):
-        self.environment = Environment(local_port=toolchain.free_port())
-        self.service_port = toolchain.free_port()
+        self.environment = Environment(local_port=toolchain.free_port(), service_port=toolchain.free_port())
+        self.service_port = self.environment.service_port
         self.synth_dir = tmp_path / "cdktf.out"
         self.env = {
             **toolchain.load(ROOT).env(),
@@ -119,6 +120,27 @@ def test_pipeline_is_deployed_with_both_clone_urls(up):
     assert variables["REPOSITORY_URI"] == up.outputs[ECR_STACK]["repository_url"]
 
 
+def test_website_bucket_is_private_and_read_only_by_its_distribution(up):
+    outputs = up.outputs[WEBSITE_STACK]
+    s3 = up.client("s3")
+    block = s3.get_public_access_block(Bucket=outputs["bucket_name"])["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+    (statement,) = json.loads(s3.get_bucket_policy(Bucket=outputs["bucket_name"])["Policy"])["Statement"]
+    distribution = up.client("cloudfront").get_distribution(Id=outputs["distribution_id"])["Distribution"]
+    assert statement["Condition"]["StringEquals"]["AWS:SourceArn"] == distribution["ARN"]
+    assert outputs["site_url"] == f"https://{distribution['DomainName']}/"
+
+
+def test_website_files_have_their_content_types_and_the_service_address(up):
+    bucket = up.outputs[WEBSITE_STACK]["bucket_name"]
+    s3 = up.client("s3")
+    types = {key: s3.head_object(Bucket=bucket, Key=key)["ContentType"] for key in ("index.html", "app.js", "style.css", "config.js")}
+    assert types["index.html"].startswith("text/html") and types["style.css"].startswith("text/css")
+    assert types["app.js"].startswith("text/javascript") and types["config.js"].startswith("text/javascript")
+    config = s3.get_object(Bucket=bucket, Key="config.js")["Body"].read().decode()
+    assert f'"apiBaseUrl": "http://127.0.0.1:{up.service_port}"' in config
+
+
 def test_state_of_every_stack_is_in_the_state_bucket(up):
     keys = {o["Key"] for o in up.client("s3").list_objects_v2(Bucket=up.environment.state_bucket)["Contents"]}
     assert {f"{stack}/terraform.tfstate" for stack in STACKS} <= keys
@@ -146,12 +168,70 @@ def test_a_pipeline_deploy_is_not_undone_by_terraform(up):
     assert service["taskDefinition"] == revision["taskDefinitionArn"]
 
 
+@pytest.fixture(scope="module")
+def browser(output_dir, tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1000,800", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def page_state(browser, state):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(lambda d: d.find_element("tag name", "body").get_attribute("data-state") == state)
+
+
+def shown_todos(browser):
+    """(text, checked) of every listed todo, read in one step so a re-render cannot interleave."""
+    script = "return [...document.querySelectorAll('#todos li')].map(li => [li.querySelector('.text').textContent, li.querySelector('input').checked]);"
+    return [tuple(item) for item in browser.execute_script(script)]
+
+
+def test_page_in_a_browser_lists_the_seed_todos(up, browser, output_dir):
+    browser.get(up.outputs[WEBSITE_STACK]["page_url"])
+    page_state(browser, "loaded")
+    assert shown_todos(browser)[:3] == [("프로젝트 계획 수립하기", False), ("디자인 시안 검토하기", True), ("API 문서 작성하기", False)]
+    browser.save_screenshot(str(output_dir / "website-seed.png"))
+
+
+def test_page_adds_a_todo_that_is_still_there_after_a_reload(up, browser, output_dir):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.find_element("id", "new-text").send_keys("브라우저에서 추가하기")
+    browser.find_element("css selector", "#add-form button").click()
+    WebDriverWait(browser, 20).until(lambda d: ("브라우저에서 추가하기", False) in shown_todos(d))
+    browser.refresh()
+    page_state(browser, "loaded")
+    assert ("브라우저에서 추가하기", False) in shown_todos(browser)
+    browser.save_screenshot(str(output_dir / "website-added.png"))
+
+
+def test_page_says_so_when_the_service_cannot_be_reached(up, browser, output_dir):
+    LocalService(ROOT, up.environment).stop()
+    browser.refresh()
+    page_state(browser, "error")
+    message = browser.find_element("id", "error")
+    assert message.is_displayed() and "Cannot reach the TodoList API" in message.text
+    assert shown_todos(browser) == []
+    browser.save_screenshot(str(output_dir / "website-service-down.png"))
+
+
 def test_destroy_leaves_nothing_behind(up):
     up.devkit("destroy")
     assert our_vpcs(up) == []
     assert up.client("ecr").describe_repositories()["repositories"] == []
     assert up.client("elbv2").describe_load_balancers()["LoadBalancers"] == []
     assert up.client("dynamodb").list_tables()["TableNames"] == []
+    assert up.client("cloudfront").list_distributions()["DistributionList"].get("Items", []) == []
     assert up.client("codepipeline").list_pipelines()["pipelines"] == []
     with pytest.raises(up.client("codecommit").exceptions.RepositoryDoesNotExistException):
         up.client("codecommit").get_repository(repositoryName="TodoList-BackendRepository")
