@@ -1,12 +1,21 @@
-"""Network, repository, service and pipeline in one test stack, planned by real Terraform against the local AWS."""
+"""Network, repository, service, pipeline and website in one test stack, planned by real Terraform against the local AWS."""
 
 from __future__ import annotations
 
 import pytest
 import tftest
 
-from main import BUILDSPEC
-from todolist_cdktf import ContainerRepository, LoadBalancedFargateService, Network, Pipeline, PipelineConfig
+from main import BUILDSPEC, WEB_DIR
+from todolist_cdktf import (
+    ContainerRepository,
+    LoadBalancedFargateService,
+    Network,
+    Pipeline,
+    PipelineConfig,
+    StaticSite,
+    StaticSiteConfig,
+)
+from todolist_cdktf.static_site import config_js
 from todolist_cdktf.names import CONTAINER_NAME, CONTAINER_PORT
 
 pytestmark = pytest.mark.plan
@@ -26,6 +35,8 @@ def plan(environment, local_aws, tools, tf_env, tmp_path_factory):
     repository = ContainerRepository(stack, "repository")
     service = LoadBalancedFargateService(stack, "service", network=network, repository=repository)
     Pipeline(stack, "pipeline", service=service, repository=repository, config=PipelineConfig(buildspec=BUILDSPEC.read_text(), manual_approval=True))
+    site_config = StaticSiteConfig(site_dir=str(WEB_DIR), generated_files={"config.js": config_js("http://127.0.0.1:8080")})
+    StaticSite(stack, "site", config=site_config, api_domain_name=service.load_balancer_dns_name)
     app.synth()
     terraform = tftest.TerraformTest(tfdir=str(outdir / "stacks" / STACK), binary=tools.terraform, env=tf_env)
     terraform.setup(cleanup_on_exit=False)
@@ -75,6 +86,7 @@ def test_planned_service(plan):
 
 def test_planned_log_group_retention(plan):
     retention = {g["name"]: g["retention_in_days"] for g in planned(plan, "aws_cloudwatch_log_group")}
+    assert len(planned(plan, "aws_cloudwatch_log_group")) == 2
     assert retention == {"/ecs/TodoList-Service": 30, "/codebuild/TodoList-Pipeline": 30}
 
 
@@ -96,13 +108,32 @@ def test_planned_build_project(plan):
     assert project["source"][0]["buildspec"] == BUILDSPEC.read_text()
 
 
-def test_planned_artifact_bucket_settings(plan):
-    (block,) = planned(plan, "aws_s3_bucket_public_access_block")
-    assert all(block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
-    (versioning,) = planned(plan, "aws_s3_bucket_versioning")
-    assert versioning["versioning_configuration"][0]["status"] == "Enabled"
-    (encryption,) = planned(plan, "aws_s3_bucket_server_side_encryption_configuration")
-    assert encryption["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "AES256"
+def test_planned_buckets_are_private_versioned_and_encrypted(plan):
+    blocks = planned(plan, "aws_s3_bucket_public_access_block")
+    assert len(blocks) == 2  # pipeline artifacts and website content
+    for block in blocks:
+        assert all(block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    assert all(v["versioning_configuration"][0]["status"] == "Enabled" for v in planned(plan, "aws_s3_bucket_versioning"))
+    for encryption in planned(plan, "aws_s3_bucket_server_side_encryption_configuration"):
+        assert encryption["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "AES256"
+
+
+def test_planned_site_objects_and_config(plan):
+    files = {o["key"]: o for o in planned(plan, "aws_s3_object")}
+    assert {k: files[k]["content_type"] for k in files} == {
+        "index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
+        "style.css": "text/css; charset=utf-8", "config.js": "text/javascript; charset=utf-8",
+    }
+    assert files["config.js"]["content"] == config_js("http://127.0.0.1:8080")
+    assert "${" in files["app.js"]["content"]  # JavaScript template literals reach S3 unchanged
+
+
+def test_planned_distribution_uses_origin_access_control(plan):
+    (distribution,) = planned(plan, "aws_cloudfront_distribution")
+    assert distribution["default_root_object"] == "index.html"
+    assert {o["origin_id"] for o in distribution["origin"]} == {"site", "api"}
+    (control,) = planned(plan, "aws_cloudfront_origin_access_control")
+    assert control["origin_access_control_origin_type"] == "s3"
 
 
 def test_no_planned_policy_has_a_wildcard_action(plan):
