@@ -9,7 +9,7 @@ DEVKIT := $(PY) -m todolist_devkit
 export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help install system-packages up test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
+.PHONY: help install system-packages hcl reference outputs up test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,11 +66,20 @@ diff: install ## cdktf diff of every stack (or STACKS="...")
 synth: install ## synthesize every stack into cdktf.out/
 	@$(DEVKIT) synth
 
+hcl: install ## write every stack as plain Terraform into hcl/ (the exit path off cdktf)
+	@$(DEVKIT) hcl
+
+reference: install ## regenerate docs/REFERENCE.md from the construct library
+	@$(DEVKIT) reference
+
 deploy: install ## cdktf deploy of every stack (or STACKS="...")
 	@$(DEVKIT) deploy $(STACKS)
 
 destroy: install ## cdktf destroy of every stack (or STACKS="...")
 	@$(DEVKIT) destroy $(STACKS)
+
+outputs: install ## print the outputs of the last make up
+	@$(DEVKIT) outputs
 
 down: ## stop the local AWS (its resources and state go with it)
 	@if [ -x $(PY) ]; then $(DEVKIT) down; else echo "==> nothing to stop"; fi

@@ -67,9 +67,13 @@ def our_vpcs(up):
     return up.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["todolist-vpc"]}])["Vpcs"]
 
 
-def test_up_reports_progress_and_outputs(up):
+def test_up_reports_progress_per_stack_and_the_outputs(up):
     assert "local AWS started" in up.log and "state bucket todolist-tfstate-local created" in up.log
-    assert "LoadBalancerDNS = " in up.log
+    for stack in STACKS:
+        assert f"deploying {stack} to local" in up.log
+    assert "[1/5] deploying TodoList-" in up.log and "[5/5] deploying TodoList-" in up.log
+    assert "==> deployed TodoList-" in up.log and "; total " in up.log
+    assert "LoadBalancerDNS = " in up.log and "page_url = " in up.log and "service running: http://127.0.0.1:" in up.log
 
 
 def test_network_outputs_describe_the_deployed_vpc(up):
@@ -149,6 +153,18 @@ def test_state_of_every_stack_is_in_the_state_bucket(up):
 def test_second_diff_shows_no_changes_in_any_stack(up):
     log = up.devkit("diff")
     assert log.count("No changes.") == len(STACKS), log[-3000:]
+
+
+def test_cdktf_cli_lists_stacks_and_reads_outputs(up):
+    tools = toolchain.load(ROOT)
+    flags = ["--output", str(up.synth_dir)]
+    listed = subprocess.run([str(tools.cdktf), "list", *flags], cwd=ROOT, env=up.env, capture_output=True, text=True, timeout=300)
+    assert all(stack in listed.stdout for stack in STACKS), listed.stdout + listed.stderr
+    shown = subprocess.run(
+        [str(tools.cdktf), "output", NETWORK_STACK, *flags, *(["--skip-provider-lock"] if tools.offline else [])],
+        cwd=ROOT, env=up.env, capture_output=True, text=True, timeout=300,
+    )
+    assert shown.returncode == 0 and up.outputs[NETWORK_STACK]["vpc_id"] in shown.stdout, shown.stdout[-2000:] + shown.stderr[-2000:]
 
 
 def test_a_pipeline_deploy_is_not_undone_by_terraform(up):

@@ -90,3 +90,21 @@ def test_construct_rejects_a_config_of_the_wrong_type():
 
     with pytest.raises(ConfigError, match="config: got .* must be a NetworkConfig"):
         Network(TerraformStack(Testing.app(), "test"), "network", config={"cidr": "10.0.0.0/16"})
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"vpc_id": "vpc-xyz"}, "vpc_id"),
+        ({"vpc_cidr": "10.0.0.0/33"}, "vpc_cidr"),
+        ({"public_subnet_ids": ()}, "public_subnet_ids"),
+        ({"private_subnet_ids": ("sub-123",)}, "private_subnet_ids"),
+    ],
+)
+def test_bad_existing_network_is_rejected(settings, field):
+    from todolist_cdktf import ExistingNetwork
+
+    good = {"vpc_id": "vpc-0a1b2c3d", "vpc_cidr": "10.0.0.0/16", "public_subnet_ids": ("subnet-0a1b2c3d",), "private_subnet_ids": ("subnet-0a1b2c3e",)}
+    with pytest.raises(ConfigError) as caught:
+        ExistingNetwork(**{**good, **settings})
+    assert caught.value.field == field

@@ -29,6 +29,7 @@ _EXPORTS = {
     "Environment": "environment",
     "Target": "environment",
     "Network": "network",
+    "ExistingNetwork": "network",
     "Pipeline": "pipeline",
     "PipelineConfig": "pipeline",
     "SourceKind": "pipeline",
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from .fargate_service import HealthCheckProtocol, LoadBalancedFargateService, LoadBalancedFargateServiceConfig
     from .environment import Environment, Target
     from .errors import ConfigError
-    from .network import Network, NetworkConfig
+    from .network import ExistingNetwork, Network, NetworkConfig
     from .pipeline import Pipeline, PipelineConfig, SourceKind
     from .private_bucket import PrivateBucket, PrivateBucketConfig
     from .static_site import PriceClass, StaticSite, StaticSiteConfig

@@ -8,6 +8,7 @@ With ``nat_gateway_count=0`` the private subnets have no route to the internet a
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -164,3 +165,29 @@ class Network(Construct):
         self.private_subnet_ids: tuple[str, ...] = tuple(s.id for s in private_subnets)
         self.private_route_table_ids: tuple[str, ...] = tuple(rt.id for rt in private_rts)
         self.nat_gateway_ids: tuple[str, ...] = tuple(nat_ids)
+
+
+@dataclass(frozen=True)
+class ExistingNetwork:
+    """A network built elsewhere (another stack, another team), named by its ids.
+
+    Anything that takes a ``network`` accepts it in place of :class:`Network`.
+    """
+
+    vpc_id: str
+    """Id of the VPC, like ``vpc-0a1b2c3d``. Required."""
+    vpc_cidr: str
+    """CIDR block of the VPC. Required."""
+    public_subnet_ids: tuple[str, ...]
+    """Ids of the public subnets, at least one. Required."""
+    private_subnet_ids: tuple[str, ...]
+    """Ids of the private subnets, at least one. Required."""
+
+    def __post_init__(self) -> None:
+        _checks.matches("vpc_id", self.vpc_id, r"vpc-[0-9a-f]{8,17}", "must be a VPC id like 'vpc-0a1b2c3d'")
+        _checks.ipv4_network("vpc_cidr", self.vpc_cidr, 16, 28)
+        for name in ("public_subnet_ids", "private_subnet_ids"):
+            ids = _checks.string_tuple(name, getattr(self, name))
+            if not ids or not all(re.fullmatch(r"subnet-[0-9a-f]{8,17}", i) for i in ids):
+                raise ConfigError(name, ids, "must hold at least one subnet id like 'subnet-0a1b2c3d'")
+            object.__setattr__(self, name, ids)

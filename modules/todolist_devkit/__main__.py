@@ -24,14 +24,15 @@ def say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def run_cdktf(tools: toolchain.Toolchain, args: list[str]) -> None:
+def run_cdktf(tools: toolchain.Toolchain, args: list[str]) -> float:
+    """Run the project's cdktf CLI; return its wall time, or exit with a one-line error."""
     command = [str(tools.cdktf), *args]
     tools.synth_dir.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     result = subprocess.run(command, cwd=tools.root, env=tools.env())
     if result.returncode != 0:
         raise SystemExit(f"cdktf {args[0]} failed (exit {result.returncode}) after {time.monotonic() - started:.0f} s")
-    say(f"cdktf {args[0]} done in {time.monotonic() - started:.0f} s")
+    return time.monotonic() - started
 
 
 def outputs_file(tools: toolchain.Toolchain, environment: Environment) -> Path:
@@ -76,13 +77,30 @@ def prepare(environment: Environment) -> toolchain.Toolchain:
 
 
 def cmd_up(environment: Environment, stacks: list[str]) -> None:
+    """Deploy stack by stack in dependency order, timing each, then print every output."""
     tools = prepare(environment)
-    say(f"deploying {' '.join(stacks)} to {environment.target.value}")
+    run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
+    order = [s for s in stacks_in_order(tools) if stacks == ["*"] or s in stacks]
     out = outputs_file(tools, environment)
-    run_cdktf(tools, ["deploy", *stacks, "--auto-approve", "--outputs-file", str(out), *tools.cdktf_flags("deploy")])
+    outputs: dict = json.loads(out.read_text()) if out.is_file() else {}
+    step_file = tools.build_dir / "outputs-step.json"
+    started = time.monotonic()
+    timings = []
+    for number, stack in enumerate(order, start=1):
+        say(f"[{number}/{len(order)}] deploying {stack} to {environment.target.value}")
+        stack_started = time.monotonic()
+        run_cdktf(tools, [
+            "deploy", stack, "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies",
+            "--outputs-file", str(step_file), *tools.cdktf_flags("deploy"),
+        ])
+        outputs.update(json.loads(step_file.read_text()))
+        out.write_text(json.dumps(outputs, indent=2, sort_keys=True))
+        timings.append((stack, time.monotonic() - stack_started))
+    step_file.unlink(missing_ok=True)
+    say("deployed " + ", ".join(f"{stack} {seconds:.0f} s" for stack, seconds in timings) + f"; total {time.monotonic() - started:.0f} s")
     print_outputs(out)
     if environment.is_local:
-        start_local_service(tools, environment, json.loads(out.read_text()))
+        start_local_service(tools, environment, outputs)
 
 
 def start_local_service(tools: toolchain.Toolchain, environment: Environment, outputs: dict) -> None:
@@ -117,13 +135,15 @@ def cmd_diff(environment: Environment, stacks: list[str]) -> None:
     run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
     for stack in stacks if stacks != ["*"] else stacks_in_order(tools):
         say(f"diff {stack}")
-        run_cdktf(tools, ["diff", stack, "--skip-synth", *tools.cdktf_flags("diff")])
+        seconds = run_cdktf(tools, ["diff", stack, "--skip-synth", *tools.cdktf_flags("diff")])
+        say(f"diff {stack} done in {seconds:.0f} s")
 
 
 def cmd_cdktf(environment: Environment, verb: str, stacks: list[str]) -> None:
     tools = prepare(environment) if verb != "synth" else toolchain.load()
     extra = {"destroy": ["--auto-approve"], "deploy": ["--auto-approve"]}.get(verb, [])
-    run_cdktf(tools, [verb, *stacks, *extra, *tools.cdktf_flags(verb)])
+    seconds = run_cdktf(tools, [verb, *stacks, *extra, *tools.cdktf_flags(verb)])
+    say(f"cdktf {verb} done in {seconds:.0f} s")
 
 
 def cmd_bootstrap(environment: Environment) -> None:
@@ -142,6 +162,20 @@ def cmd_down(environment: Environment) -> None:
     say("local AWS stopped" if stopped else "local AWS was not running")
 
 
+def cmd_reference(check: bool) -> int:
+    from . import reference
+
+    path = toolchain.project_root() / "docs" / "REFERENCE.md"
+    if check:
+        if reference.is_current(path):
+            return 0
+        print(f"error: {path} is stale: run 'python -m todolist_devkit reference'", file=sys.stderr)
+        return 1
+    reference.write(path)
+    say(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m todolist_devkit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,10 +188,16 @@ def main(argv: list[str] | None = None) -> int:
         verb_parser = sub.add_parser(verb, help=f"cdktf {verb} (up: start the local AWS, bootstrap, deploy, print outputs)")
         verb_parser.add_argument("stacks", nargs="*", default=["*"] if verb != "synth" else [])
     sub.add_parser("outputs", help="print the outputs of the last deploy")
-    sub.add_parser("down", help="stop the local AWS")
+    hcl_parser = sub.add_parser("hcl", help="write every stack as plain Terraform (HCL)")
+    hcl_parser.add_argument("--output", default="hcl", help="directory to write into (default: hcl)")
+    sub.add_parser("down", help="stop the local service and the local AWS")
+    reference_parser = sub.add_parser("reference", help="write docs/REFERENCE.md from the construct library")
+    reference_parser.add_argument("--check", action="store_true", help="fail if docs/REFERENCE.md is stale")
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "reference":
+            return cmd_reference(args.check)
         if args.command == "serve-local-aws":
             serve(args.port, compat_layer=not args.without_compat)
             return 0
@@ -173,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
             cmd_diff(environment, args.stacks)
         elif args.command in ("deploy", "destroy", "synth"):
             cmd_cdktf(environment, args.command, args.stacks)
+        elif args.command == "hcl":
+            tools = toolchain.load()
+            run_cdktf(tools, ["synth", "--hcl", "--output", args.output])
+            say(f"plain Terraform for every stack is in {args.output}/stacks/<stack>/cdk.tf")
         elif args.command == "outputs":
             print_outputs(outputs_file(toolchain.load(), environment))
         elif args.command == "down":

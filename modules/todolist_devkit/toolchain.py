@@ -121,6 +121,23 @@ def write_cli_config(path: Path, mirror: Path) -> None:
         path.write_text(text)
 
 
+def write_env_script(tools: "Toolchain") -> None:
+    """build/env.sh: `source` it to run cdktf and terraform by hand with the settings the make targets use."""
+    lines = [
+        "# Written by todolist_devkit. `source build/env.sh`, then `cdktf list`, `cdktf diff STACK`, ...",
+        "export CHECKPOINT_DISABLE=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20",
+        f'export PATH="{tools.root / "node_modules" / ".bin"}:{tools.root / ".venv" / "bin"}:$PATH"',
+    ]
+    if tools.mirror is not None:
+        lines.append(f'export TF_CLI_CONFIG_FILE="{tools.cli_config}"')
+        lines.append("# Offline: pass --skip-provider-lock to cdktf deploy, diff and destroy.")
+    text = "\n".join(lines) + "\n"
+    path = tools.build_dir / "env.sh"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+
+
 def _version(command: list[str], pattern: str) -> tuple[int, ...] | None:
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ, "CHECKPOINT_DISABLE": "1"}).stdout
@@ -196,4 +213,5 @@ def load(root: Path | None = None) -> Toolchain:
             f"no filesystem mirror of {PROVIDER_ADDRESS} {AWS_PROVIDER_VERSION} and the Terraform registry is unreachable: "
             f"set {MIRROR_VARIABLE} to a mirror directory, or go online"
         )
+    write_env_script(toolchain)
     return toolchain
