@@ -169,3 +169,22 @@ def test_cloudfront_origins_keep_their_origin_access_control(distribution_config
 def test_cloudfront_default_certificate_has_no_ssl_support_method(distribution_config):
     kind, _, config = distribution_config
     assert ("SSLSupportMethod" in config["ViewerCertificate"]) == (kind == "plain")
+
+
+def test_s3_object_with_a_delete_marker_can_be_deleted_after_versioning_is_suspended(variant):
+    """What destroying a versioned site bucket does: objects and markers exist, then the
+    aws_s3_bucket_versioning resource goes (versioning suspended), then the objects are deleted."""
+    kind, environment = variant
+    s3 = boto3_client(environment, "s3")
+    bucket = f"versions-{kind}-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="index.html", Body=b"<p>one</p>")
+    s3.delete_object(Bucket=bucket, Key="index.html")  # leaves a delete marker
+    s3.put_object(Bucket=bucket, Key="index.html", Body=b"<p>two</p>")
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    if kind == "plain":
+        with pytest.raises(ClientError):
+            s3.delete_object(Bucket=bucket, Key="index.html")
+        return
+    s3.delete_object(Bucket=bucket, Key="index.html")

@@ -27,6 +27,7 @@ def apply() -> None:
     _cloudfront_cache_policy_without_forwarded_values()
     _cloudfront_origin_access_control()
     _cloudfront_default_certificate_without_ssl_method()
+    _s3_delete_marker_dispose()
     _applied = True
 
 
@@ -225,3 +226,13 @@ def _cloudfront_default_certificate_without_ssl_method() -> None:
             del self.ssl_support_method
 
     models.ViewerCertificate.__init__ = __init__
+
+
+def _s3_delete_marker_dispose() -> None:
+    """S3 DeleteObject in a versioned bucket: when the last version of a key goes and a delete
+    marker is among its versions, moto calls ``dispose()`` on the marker, which has none, and answers
+    500. ``force_destroy`` of a versioned bucket that held objects then retries for minutes."""
+    from moto.s3 import models
+
+    if not hasattr(models.FakeDeleteMarker, "dispose"):
+        models.FakeDeleteMarker.dispose = lambda self, garbage=False: None
