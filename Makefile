@@ -66,7 +66,7 @@ diff: install ## cdktf diff of every stack (or STACKS="...")
 synth: install ## synthesize every stack into cdktf.out/
 	@$(DEVKIT) synth
 
-hcl: install ## write every stack as plain Terraform into hcl/ (the exit path off cdktf)
+hcl: install ## write every stack as plain Terraform (HCL) into hcl/ (the exit path off cdktf)
 	@$(DEVKIT) hcl
 
 reference: install ## regenerate docs/REFERENCE.md from the construct library

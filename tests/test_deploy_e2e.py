@@ -155,6 +155,17 @@ def test_second_diff_shows_no_changes_in_any_stack(up):
     assert log.count("No changes.") == len(STACKS), log[-3000:]
 
 
+def test_plain_terraform_of_every_stack_plans_no_changes_against_the_deployed_state(up, tmp_path):
+    """The exit path, end to end: the HCL that `make hcl` writes manages the same resources."""
+    from todolist_devkit import hcl
+
+    tools = toolchain.load(ROOT)
+    for path in hcl.write_stacks(tools, up.synth_dir, tmp_path):
+        for command in (["init", "-input=false", "-no-color"], ["plan", "-detailed-exitcode", "-input=false", "-no-color"]):
+            result = subprocess.run([tools.terraform, *command], cwd=path.parent, env=up.env, capture_output=True, text=True, timeout=600)
+            assert result.returncode == 0, f"{path.parent.name}: terraform {command[0]}\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
+
+
 def test_cdktf_cli_lists_stacks_and_reads_outputs(up):
     tools = toolchain.load(ROOT)
     flags = ["--output", str(up.synth_dir)]

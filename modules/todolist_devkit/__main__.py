@@ -214,9 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command in ("deploy", "destroy", "synth"):
             cmd_cdktf(environment, args.command, args.stacks)
         elif args.command == "hcl":
+            from . import hcl
+
             tools = toolchain.load()
-            run_cdktf(tools, ["synth", "--hcl", "--output", args.output])
-            say(f"plain Terraform for every stack is in {args.output}/stacks/<stack>/cdk.tf")
+            run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
+            for path in hcl.write_stacks(tools, tools.synth_dir, tools.root / args.output):
+                say(f"wrote {path.relative_to(tools.root)}")
         elif args.command == "outputs":
             print_outputs(outputs_file(toolchain.load(), environment))
         elif args.command == "down":

@@ -1,0 +1,144 @@
+"""Convert a synthesized stack (Terraform JSON) into Terraform's native syntax (HCL).
+
+Used by ``make hcl`` when ``cdktf synth --hcl`` produces HCL that Terraform rejects (its converter
+re-tokenizes JSON strings that carry interpolations, such as IAM policies and container
+definitions). Terraform JSON strings are already templates, so each value carries over as is; only
+the choice between ``name = value`` and a nested ``name { ... }`` block needs the provider's schema,
+which ``terraform providers schema -json`` prints offline once the provider is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .toolchain import AWS_PROVIDER_VERSION, Toolchain
+
+PROVIDER_KEY = "registry.terraform.io/hashicorp/aws"
+META_REFERENCE_LISTS = {"depends_on"}
+Schema = dict[str, Any]
+
+
+def provider_schema(tools: Toolchain) -> Schema:
+    """The AWS provider's schema, cached under build/ for the pinned version."""
+    cache = tools.build_dir / f"aws-provider-schema-{AWS_PROVIDER_VERSION}.json"
+    if not cache.is_file():
+        with tempfile.TemporaryDirectory() as workdir:
+            required = {"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION}}}}
+            (Path(workdir) / "main.tf.json").write_text(json.dumps(required))
+            env = tools.env()
+            subprocess.run([tools.terraform, "init", "-backend=false", "-input=false"], cwd=workdir, env=env, check=True, capture_output=True)
+            schema = subprocess.run([tools.terraform, "providers", "schema", "-json"], cwd=workdir, env=env, check=True, capture_output=True, text=True).stdout
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(schema)
+    return json.loads(cache.read_text())["provider_schemas"][PROVIDER_KEY]
+
+
+def string(value: str) -> str:
+    """A JSON string as an HCL quoted template: same interpolations, same escapes of literal ``$${``."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def expression(value: Any, indent: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return string(value)
+    inner = indent + "  "
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + "".join(f"{inner}{expression(item, inner)},\n" for item in value) + f"{indent}]"
+    if not value:
+        return "{}"
+    return "{\n" + "".join(f"{inner}{string(k)} = {expression(v, inner)}\n" for k, v in value.items()) + f"{indent}}}"
+
+
+def reference(value: str) -> str:
+    """``"aws_lb_listener.x"`` or ``"${aws_lb_listener.x}"`` as a bare reference."""
+    return value[2:-1] if value.startswith("${") and value.endswith("}") else value
+
+
+def body(values: dict[str, Any], block: Schema | None, indent: str, top_level: bool = True) -> list[str]:
+    """Arguments and nested blocks of one block; meta-arguments only at the top of a resource."""
+    lines: list[str] = []
+    nested = (block or {}).get("block_types", {})
+    for key, value in values.items():
+        if key == "//":
+            continue
+        if top_level and key in META_REFERENCE_LISTS:
+            lines.append(f"{indent}{key} = [{', '.join(reference(v) for v in value)}]")
+        elif top_level and key == "provider" and isinstance(value, str):
+            lines.append(f"{indent}provider = {reference(value)}")
+        elif top_level and key == "lifecycle":
+            lines.append(f"{indent}lifecycle {{")
+            for name, setting in value.items():
+                if name == "ignore_changes" and isinstance(setting, list):
+                    lines.append(f"{indent}  ignore_changes = [{', '.join(setting)}]")
+                else:
+                    lines.append(f"{indent}  {name} = {expression(setting, indent + '  ')}")
+            lines.append(f"{indent}}}")
+        elif key in nested:
+            for item in value if isinstance(value, list) else [value]:
+                lines.append(f"{indent}{key} {{")
+                lines.extend(body(item, nested[key]["block"], indent + "  ", top_level=False))
+                lines.append(f"{indent}}}")
+        else:
+            lines.append(f"{indent}{key} = {expression(value, indent)}")
+    return lines
+
+
+def convert(stack: dict[str, Any], schema: Schema) -> str:
+    out: list[str] = ["# Plain Terraform converted from the synthesized stack by todolist_devkit.hcl.", ""]
+    terraform = stack.get("terraform", {})
+    if terraform:
+        out.append("terraform {")
+        if "required_providers" in terraform:
+            out.append("  required_providers {")
+            for name, requirement in terraform["required_providers"].items():
+                source = requirement.get("source", "")
+                requirement = {**requirement, "source": f"hashicorp/{source}" if source and "/" not in source else source}
+                out.append(f"    {name} = {expression(requirement, '    ')}")
+            out.append("  }")
+        for kind, settings in terraform.get("backend", {}).items():
+            out.append(f'  backend "{kind}" {{')
+            out.extend(body(settings, None, "    "))
+            out.append("  }")
+        out += ["}", ""]
+    for name, configs in stack.get("provider", {}).items():
+        for config in configs if isinstance(configs, list) else [configs]:
+            out.append(f'provider "{name}" {{')
+            out.extend(body(config, schema["provider"]["block"], "  "))
+            out += ["}", ""]
+    for section, schemas in (("data", schema["data_source_schemas"]), ("resource", schema["resource_schemas"])):
+        for kind, items in stack.get(section, {}).items():
+            block = schemas.get(kind, {}).get("block")
+            for name, values in items.items():
+                out.append(f'{section} "{kind}" "{name}" {{')
+                out.extend(body(values, block, "  "))
+                out += ["}", ""]
+    for name, values in stack.get("output", {}).items():
+        out.append(f'output "{name}" {{')
+        out.extend(body(values, None, "  "))
+        out += ["}", ""]
+    return "\n".join(out)
+
+
+def write_stacks(tools: Toolchain, synth_dir: Path, out_dir: Path) -> list[Path]:
+    """Convert every stack of a synth directory into out_dir/stacks/<stack>/main.tf."""
+    schema = provider_schema(tools)
+    written = []
+    for source in sorted(synth_dir.glob("stacks/*/cdk.tf.json")):
+        target = out_dir / "stacks" / source.parent.name / "main.tf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(convert(json.loads(source.read_text()), schema))
+        written.append(target)
+    return written
