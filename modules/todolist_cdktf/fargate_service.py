@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Mapping
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.appautoscaling_policy import AppautoscalingPolicy
@@ -35,6 +35,7 @@ from constructs import Construct
 from . import _checks
 from .errors import ConfigError
 from .names import CLUSTER_NAME, CONTAINER_NAME, CONTAINER_PORT
+from .refs import NetworkRef, RepositoryRef
 
 # Fargate's valid task sizes: CPU units -> allowed memory in MiB.
 FARGATE_SIZES: dict[int, tuple[int, ...]] = {
@@ -58,22 +59,6 @@ _CERTIFICATE_ARN_PATTERN = r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A
 class HealthCheckProtocol(str, Enum):
     TCP = "TCP"
     HTTP = "HTTP"
-
-
-class NetworkRef(Protocol):
-    """What the service needs from a network (``Network`` provides it)."""
-
-    vpc_id: str
-    vpc_cidr: str
-    public_subnet_ids: Sequence[str]
-    private_subnet_ids: Sequence[str]
-
-
-class RepositoryRef(Protocol):
-    """What the service needs from an image repository (``ContainerRepository`` provides it)."""
-
-    url: str
-    arn: str
 
 
 @dataclass(frozen=True)

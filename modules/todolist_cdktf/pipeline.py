@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping
 
 from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
 from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
@@ -38,6 +38,7 @@ from ._terraform import literal
 from .errors import ConfigError
 from .fargate_service import LOG_RETENTION_DAYS, policy_document, trust_policy
 from .private_bucket import PrivateBucket, PrivateBucketConfig
+from .refs import RepositoryRef, ServiceRef
 
 COMPUTE_TYPES = ("BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE")
 _CONNECTION_ARN_PATTERN = r"arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection/[A-Za-z0-9-]+"
@@ -46,24 +47,6 @@ _CONNECTION_ARN_PATTERN = r"arn:aws[a-z-]*:(codestar-connections|codeconnections
 class SourceKind(str, Enum):
     CODECOMMIT = "CODECOMMIT"
     GITHUB = "GITHUB"
-
-
-class ServiceRef(Protocol):
-    """What the pipeline needs from the service (``LoadBalancedFargateService`` provides it)."""
-
-    cluster_name: str
-    cluster_arn: str
-    service_name: str
-    service_arn: str
-    task_definition_family: str
-    container_name: str
-    task_role_arn: str
-    execution_role_arn: str
-
-
-class RepositoryRef(Protocol):
-    url: str
-    arn: str
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import pidfile
 from .errors import PrerequisiteError
 from .toolchain import free_port, port_is_free
 
@@ -111,17 +111,9 @@ class Daemon:
         self.log_file = build_dir / f"local-aws-{port}.log"
         self.port = port
 
-    def running_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-            os.kill(pid, 0)
-            return pid
-        except (OSError, ValueError, IndexError):
-            return None
-
     def ensure_started(self) -> bool:
         """Start unless our server is already up on this port. Returns True if it started one."""
-        if self.running_pid() is not None:
+        if pidfile.running_pid(self.pid_file) is not None:
             if is_healthy(self.port):
                 return False
             self.stop()
@@ -130,16 +122,4 @@ class Daemon:
         return True
 
     def stop(self) -> bool:
-        pid = self.running_pid()
-        self.pid_file.unlink(missing_ok=True)
-        if pid is None:
-            return False
-        os.kill(pid, signal.SIGTERM)
-        for _ in range(50):
-            try:
-                os.kill(pid, 0)
-            except OSError:
-                return True
-            time.sleep(0.1)
-        os.kill(pid, signal.SIGKILL)
-        return True
+        return pidfile.stop(self.pid_file)

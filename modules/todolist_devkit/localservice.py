@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 from todolist_cdktf.environment import LOCAL_CREDENTIALS, LOCAL_HOST, Environment
 from todolist_cdktf.names import TABLE_NAME_VARIABLE
 
+from . import pidfile
 from .errors import PrerequisiteError
 from .toolchain import port_is_free
 
@@ -52,14 +52,6 @@ class LocalService:
             raise PrerequisiteError(f"seeding {table_name} failed: {result.stderr.strip() or result.stdout.strip()}")
         return result.stdout.strip()
 
-    def running_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-            os.kill(pid, 0)
-            return pid
-        except (OSError, ValueError):
-            return None
-
     def start(self, table_name: str) -> None:
         """(Re)start gunicorn exactly as the container runs it, bound to loopback."""
         self.stop()
@@ -87,16 +79,4 @@ class LocalService:
         raise PrerequisiteError(f"the service did not become healthy within {START_TIMEOUT_S:.0f} s; see {self.log_file}")
 
     def stop(self) -> bool:
-        pid = self.running_pid()
-        self.pid_file.unlink(missing_ok=True)
-        if pid is None:
-            return False
-        os.killpg(pid, signal.SIGTERM)
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-            except OSError:
-                return True
-            time.sleep(0.1)
-        os.killpg(pid, signal.SIGKILL)
-        return True
+        return pidfile.stop(self.pid_file)
