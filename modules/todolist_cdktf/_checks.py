@@ -61,3 +61,13 @@ def boolean(field: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(field, value, "must be True or False")
     return value
+
+
+# CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+
+
+def log_retention_days(field: str, value: Any) -> int:
+    if isinstance(value, bool) or value not in LOG_RETENTION_DAYS:
+        raise ConfigError(field, value, f"must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}")
+    return value

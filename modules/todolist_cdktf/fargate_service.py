@@ -47,7 +47,6 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     8192: tuple(range(16384, 61441, 4096)),
     16384: tuple(range(32768, 122881, 8192)),
 }
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 TLS_PORT = 443
 _NAME_PATTERN = r"[A-Za-z][A-Za-z0-9_-]{0,31}"
@@ -149,8 +148,7 @@ class LoadBalancedFargateServiceConfig:
             _checks.matches(f"secrets[{name!r}]", arn, _SECRET_ARN_PATTERN, "must be an SSM parameter ARN or a Secrets Manager secret ARN")
         object.__setattr__(self, "environment", environment)
         object.__setattr__(self, "secrets", secrets)
-        if self.log_retention_days not in LOG_RETENTION_DAYS:
-            raise ConfigError("log_retention_days", self.log_retention_days, f"must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}")
+        _checks.log_retention_days("log_retention_days", self.log_retention_days)
         _checks.int_in_range("desired_count", self.desired_count, 1)
         _checks.int_in_range("min_healthy_percent", self.min_healthy_percent, 0, 100)
         _checks.int_in_range("max_healthy_percent", self.max_healthy_percent, 100, 200)

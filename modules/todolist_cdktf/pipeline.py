@@ -36,7 +36,7 @@ from constructs import Construct
 from . import _checks
 from ._terraform import literal
 from .errors import ConfigError
-from .fargate_service import LOG_RETENTION_DAYS, policy_document, trust_policy
+from .fargate_service import policy_document, trust_policy
 from .private_bucket import PrivateBucket, PrivateBucketConfig
 from .refs import RepositoryRef, ServiceRef
 
@@ -97,8 +97,7 @@ class PipelineConfig:
         if self.compute_type not in COMPUTE_TYPES:
             raise ConfigError("compute_type", self.compute_type, f"must be one of {', '.join(COMPUTE_TYPES)}")
         _checks.int_in_range("build_timeout_minutes", self.build_timeout_minutes, 5, 480)
-        if self.log_retention_days not in LOG_RETENTION_DAYS:
-            raise ConfigError("log_retention_days", self.log_retention_days, f"must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}")
+        _checks.log_retention_days("log_retention_days", self.log_retention_days)
         _checks.boolean("manual_approval", self.manual_approval)
         _checks.boolean("force_destroy_artifacts", self.force_destroy_artifacts)
         object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
