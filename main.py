@@ -71,16 +71,23 @@ class AppConfig:
         )
 
 
+class AppStack(TerraformStack):
+    """A stack of this app: its name, and the provider and S3 state of the environment."""
+
+    def __init__(self, scope: Construct, name: str, environment: Environment) -> None:
+        super().__init__(scope, name)
+        environment.apply(self, name)
+
+
 def output(stack: TerraformStack, name: str, value, description: str) -> None:
     TerraformOutput(stack, name, value=value, description=description)
 
 
-class NetworkStack(TerraformStack):
+class NetworkStack(AppStack):
     """TodoList-Network: the VPC every other stack runs in."""
 
     def __init__(self, scope: Construct, environment: Environment, config: NetworkConfig) -> None:
-        super().__init__(scope, NETWORK_STACK)
-        environment.apply(self, NETWORK_STACK)
+        super().__init__(scope, NETWORK_STACK, environment)
         self.network = Network(self, "network", config=config)
         output(self, "vpc_id", self.network.vpc_id, "VPC id")
         output(self, "vpc_cidr", self.network.vpc_cidr, "VPC CIDR block")
@@ -88,27 +95,25 @@ class NetworkStack(TerraformStack):
         output(self, "private_subnet_ids", list(self.network.private_subnet_ids), "Private subnet ids, one per zone")
 
 
-class EcrStack(TerraformStack):
+class EcrStack(AppStack):
     """TodoList-ECR: the repository the pipeline pushes the service image to."""
 
     def __init__(self, scope: Construct, environment: Environment, config: ContainerRepositoryConfig) -> None:
-        super().__init__(scope, ECR_STACK)
-        environment.apply(self, ECR_STACK)
+        super().__init__(scope, ECR_STACK, environment)
         self.repository = ContainerRepository(self, "repository", config=config)
         output(self, "repository_name", self.repository.name, "ECR repository name")
         output(self, "repository_url", self.repository.url, "ECR repository URL (docker push target)")
         output(self, "repository_arn", self.repository.arn, "ECR repository ARN")
 
 
-class EcsStack(TerraformStack):
+class EcsStack(AppStack):
     """TodoList-ECS: the Fargate service behind a public Network Load Balancer, and its DynamoDB table."""
 
     def __init__(
         self, scope: Construct, environment: Environment, config: AppConfig,
         network: Network, repository: ContainerRepository,
     ) -> None:
-        super().__init__(scope, ECS_STACK)
-        environment.apply(self, ECS_STACK)
+        super().__init__(scope, ECS_STACK, environment)
         self.table = Table(self, "table", config=config.table)
         service_config = replace(config.service, environment={**config.service.environment, TABLE_NAME_VARIABLE: self.table.name})
         self.service = LoadBalancedFargateService(self, "service", config=service_config, network=network, repository=repository)
@@ -121,15 +126,14 @@ class EcsStack(TerraformStack):
         output(self, "table_name", self.table.name, "DynamoDB table of the todos")
 
 
-class CicdStack(TerraformStack):
+class CicdStack(AppStack):
     """TodoList-CICD: CodeCommit -> CodeBuild -> ECS deploy of the service."""
 
     def __init__(
         self, scope: Construct, environment: Environment, config: PipelineConfig,
         service: LoadBalancedFargateService, repository: ContainerRepository,
     ) -> None:
-        super().__init__(scope, CICD_STACK)
-        environment.apply(self, CICD_STACK)
+        super().__init__(scope, CICD_STACK, environment)
         self.pipeline = Pipeline(self, "pipeline", config=config, service=service, repository=repository)
         output(self, "pipeline_name", self.pipeline.pipeline_name, "CodePipeline name")
         output(self, "artifact_bucket", self.pipeline.artifact_bucket_name, "S3 bucket of the pipeline's artifacts")
@@ -138,12 +142,11 @@ class CicdStack(TerraformStack):
             output(self, "clone_url_ssh", self.pipeline.clone_url_ssh, "SSH clone URL of the backend repository")
 
 
-class WebsiteStack(TerraformStack):
+class WebsiteStack(AppStack):
     """TodoList-Website: the static page on S3 + CloudFront, wired to the service's load balancer."""
 
     def __init__(self, scope: Construct, environment: Environment, config: StaticSiteConfig, service: LoadBalancedFargateService) -> None:
-        super().__init__(scope, WEBSITE_STACK)
-        environment.apply(self, WEBSITE_STACK)
+        super().__init__(scope, WEBSITE_STACK, environment)
         self.site = StaticSite(self, "site", config=config, api_domain_name=service.load_balancer_dns_name)
         # The local AWS has no CloudFront edge: there the page is read from the bucket directly.
         page_url = f"{environment.endpoint}/{self.site.bucket_name}/index.html" if environment.is_local else self.site.url
