@@ -6,10 +6,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEVKIT := $(PY) -m todolist_devkit
+SCAN_VENV := .venv-scan
 export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help install system-packages hcl reference outputs up test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
+.PHONY: help install system-packages scan hcl reference outputs up test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,13 +43,22 @@ system-packages: ## install Chromium, its driver and a Korean font (browser test
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+$(SCAN_VENV)/.installed: requirements-scan.txt
+	@echo "==> installing checkov into $(SCAN_VENV)"
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	@$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	@touch $@
+
+scan: install $(SCAN_VENV)/.installed ## checkov over every synthesized stack (RECORD=1 writes the figures into docs/SECURITY.md)
+	@CHECKOV=$(SCAN_VENV)/bin/checkov $(DEVKIT) scan $(if $(RECORD),--record)
+
 check: install ## check prerequisites (terraform, node, provider mirror)
 	@$(DEVKIT) check
 
 up: install ## start the local AWS, bootstrap state, deploy every stack, print outputs
 	@$(DEVKIT) up
 
-test: install system-packages ## run the whole test suite
+test: install system-packages scan ## run the policy scan and the whole test suite
 	@$(PY) -m pytest
 
 test-unit: install ## synth-level tests only

@@ -57,10 +57,11 @@ class AppConfig:
     @classmethod
     def for_environment(cls, environment: Environment) -> "AppConfig":
         # The local AWS is thrown away with `make down`: let destroy remove a repository that holds
-        # images and a table that holds items. A real account keeps both protections.
+        # images, a table that holds items and the load balancer. A real account keeps the protections.
         local = environment.is_local
         return cls(
             repository=ContainerRepositoryConfig(force_delete=local),
+            service=LoadBalancedFargateServiceConfig(ignore_task_definition_changes=True, deletion_protection=not local),
             table=TableConfig(deletion_protection=not local),
             pipeline=PipelineConfig(buildspec=BUILDSPEC.read_text(), force_destroy_artifacts=local),
             # Locally the page is served by the local AWS's S3 and calls the service `make up` runs.

@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository, EcrRepository
 from constructs import Construct
 
 from . import _checks
+from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
 from .names import REPOSITORY_NAME
 
@@ -79,6 +80,9 @@ class ContainerRepository(Construct):
             force_delete=config.force_delete,
             tags=dict(config.tags) or None,
         )
+        skip_check(repository, "CKV_AWS_136", AWS_MANAGED_KEYS)
+        if config.tag_mutability is TagMutability.MUTABLE:
+            skip_check(repository, "CKV_AWS_51", "tag_mutability=MUTABLE in this configuration: a pipeline moves 'latest'; deployments use commit tags")
         EcrLifecyclePolicy(self, "lifecycle", repository=repository.name, policy=json.dumps(lifecycle_policy(config)))
 
         self.name: str = repository.name

@@ -33,6 +33,8 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from . import _checks
+from ._iam import policy_document, trust_policy
+from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
 from .names import CLUSTER_NAME, CONTAINER_NAME, CONTAINER_PORT
 from .refs import NetworkRef, RepositoryRef
@@ -84,8 +86,8 @@ class LoadBalancedFargateServiceConfig:
     """Environment variables of the container. Default none."""
     secrets: Mapping[str, str] = field(default_factory=dict)
     """Variable name -> SSM parameter or Secrets Manager ARN; the execution role may read exactly these. Default none."""
-    log_retention_days: int = 30
-    """Retention of the container log group, one of CloudWatch's values. Default 30."""
+    log_retention_days: int = 365
+    """Retention of the container log group, one of CloudWatch's values. Default 365."""
     desired_count: int = 1
     """Running tasks, at least 1. Default 1."""
     min_healthy_percent: int = 100
@@ -98,6 +100,8 @@ class LoadBalancedFargateServiceConfig:
     """ECS Exec into running tasks (adds the ssmmessages permissions it needs to the task role). Default False."""
     internet_facing: bool = True
     """Public NLB in the public subnets; False puts an internal NLB in the private subnets. Default True."""
+    deletion_protection: bool = True
+    """Deletion protection on the load balancer. Default True."""
     listener_port: int = 80
     """TCP listener port of the NLB. Default 80."""
     deregistration_delay_s: int = 30
@@ -155,6 +159,7 @@ class LoadBalancedFargateServiceConfig:
         _checks.int_in_range("health_check_grace_period_s", self.health_check_grace_period_s, 0, 2147483647)
         _checks.boolean("enable_execute_command", self.enable_execute_command)
         _checks.boolean("internet_facing", self.internet_facing)
+        _checks.boolean("deletion_protection", self.deletion_protection)
         _checks.int_in_range("listener_port", self.listener_port, 1, 65535)
         _checks.int_in_range("deregistration_delay_s", self.deregistration_delay_s, 0, 3600)
         object.__setattr__(self, "health_check_protocol", _checks.one_of("health_check_protocol", self.health_check_protocol, HealthCheckProtocol))
@@ -174,18 +179,6 @@ class LoadBalancedFargateServiceConfig:
         _checks.int_in_range("autoscaling_cpu_percent", self.autoscaling_cpu_percent, 10, 90)
         _checks.boolean("ignore_task_definition_changes", self.ignore_task_definition_changes)
         object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
-
-
-def trust_policy(service: str) -> str:
-    """A trust policy that lets exactly one AWS service assume the role."""
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
-    })
-
-
-def policy_document(statements: list[dict[str, Any]]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 class LoadBalancedFargateService(Construct):
@@ -214,6 +207,7 @@ class LoadBalancedFargateService(Construct):
             tags=tags,
         )
         log_group = CloudwatchLogGroup(self, "logs", name=f"/ecs/{name}", retention_in_days=config.log_retention_days, tags=tags)
+        skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
         execution_role = IamRole(self, "execution-role", name=f"{name}-execution", assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
         IamRolePolicy(self, "execution-policy", role=execution_role.id, name="pull-image-write-logs", policy=policy_document(self._execution_statements(repository.arn, log_group.arn)))
@@ -257,8 +251,12 @@ class LoadBalancedFargateService(Construct):
         load_balancer = Lb(
             self, "nlb", name=f"{name}-nlb"[:32], load_balancer_type="network", internal=not config.internet_facing,
             subnets=list(network.public_subnet_ids if config.internet_facing else network.private_subnet_ids),
-            enable_cross_zone_load_balancing=True, tags=tags,
+            enable_cross_zone_load_balancing=True, enable_deletion_protection=config.deletion_protection, tags=tags,
         )
+        skip_check(load_balancer, "CKV_AWS_91", "NLB access logs cover TLS listeners only; the service logs every request (JSON access log in CloudWatch)")
+        skip_check(load_balancer, "CKV2_AWS_20", "a Network Load Balancer forwards TCP and cannot redirect HTTP; HTTPS is enable_tls")
+        if not config.deletion_protection:
+            skip_check(load_balancer, "CKV_AWS_150", "deletion_protection=False in this configuration")
         health_check: dict[str, Any] = {"enabled": True, "protocol": config.health_check_protocol.value, "port": "traffic-port"}
         if config.health_check_protocol is HealthCheckProtocol.HTTP:
             health_check["path"] = config.health_check_path

@@ -3,6 +3,7 @@
 Per zone one public subnet (routed to an internet gateway) and one private subnet (routed to a
 NAT gateway when there is one). A DynamoDB gateway endpoint serves the private route tables.
 With ``nat_gateway_count=0`` the private subnets have no route to the internet at all.
+The VPC's default security group is stripped of its rules, and flow logs record all traffic.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from cdktf import Fn
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
+from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.eip import Eip
+from cdktf_cdktf_provider_aws.flow_log import FlowLog
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
 from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
 from cdktf_cdktf_provider_aws.route import Route
@@ -27,6 +33,8 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from . import _checks
+from ._iam import policy_document, trust_policy
+from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
 
 _NAME_PATTERN = r"[A-Za-z][A-Za-z0-9-]{0,31}"
@@ -52,6 +60,10 @@ class NetworkConfig:
     subnets with no internet route. Default 1 (one per zone is the highly available choice)."""
     enable_dynamodb_endpoint: bool = True
     """Add a DynamoDB gateway endpoint to the private route tables. Default True."""
+    enable_flow_logs: bool = True
+    """Record the VPC's traffic (accepted and rejected) in a CloudWatch log group. Default True."""
+    flow_log_retention_days: int = 365
+    """Retention of the flow log group, one of CloudWatch's values. Default 365."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags on every resource. Default none."""
 
@@ -78,6 +90,8 @@ class NetworkConfig:
             )
         _checks.int_in_range("nat_gateway_count", self.nat_gateway_count, 0, self.az_count)
         _checks.boolean("enable_dynamodb_endpoint", self.enable_dynamodb_endpoint)
+        _checks.boolean("enable_flow_logs", self.enable_flow_logs)
+        _checks.log_retention_days("flow_log_retention_days", self.flow_log_retention_days)
         object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
 
     def subnet_cidrs(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -110,9 +124,14 @@ class Network(Construct):
             zones = list(config.availability_zones)
         else:
             lookup = DataAwsAvailabilityZones(self, "zones", state="available")
+            skip_check(lookup, "CKV_AWS_394", "only the first az_count zone names are used; availability_zones pins them by name")
             zones = [Fn.element(lookup.names, i) for i in range(config.az_count)]
 
         vpc = Vpc(self, "vpc", cidr_block=config.cidr, enable_dns_support=True, enable_dns_hostnames=True, tags=tags("vpc"))
+        # Adopt the VPC's default security group and remove its rules: nothing may use it by accident.
+        DefaultSecurityGroup(self, "default-security-group", vpc_id=vpc.id, tags=tags("default-deny"))
+        if config.enable_flow_logs:
+            self._flow_logs(config, vpc.id, tags("flow-logs"))
         igw = InternetGateway(self, "igw", vpc_id=vpc.id, tags=tags("igw"))
 
         public_rt = RouteTable(self, "public", vpc_id=vpc.id, tags=tags("public"))
@@ -165,6 +184,19 @@ class Network(Construct):
         self.private_subnet_ids: tuple[str, ...] = tuple(s.id for s in private_subnets)
         self.private_route_table_ids: tuple[str, ...] = tuple(rt.id for rt in private_rts)
         self.nat_gateway_ids: tuple[str, ...] = tuple(nat_ids)
+
+
+    def _flow_logs(self, config: NetworkConfig, vpc_id: str, tags: dict[str, str]) -> None:
+        log_group = CloudwatchLogGroup(self, "flow-logs", name=f"/vpc/{config.name}/flow-logs", retention_in_days=config.flow_log_retention_days, tags=tags)
+        skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
+        role = IamRole(self, "flow-logs-role", name=f"{config.name}-flow-logs", assume_role_policy=trust_policy("vpc-flow-logs.amazonaws.com"), tags=tags)
+        IamRolePolicy(self, "flow-logs-policy", role=role.id, name="write-flow-logs", policy=policy_document([
+            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], "Resource": [log_group.arn, f"{log_group.arn}:*"]},
+        ]))
+        FlowLog(
+            self, "flow-log", vpc_id=vpc_id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn, iam_role_arn=role.arn, max_aggregation_interval=600, tags=tags,
+        )
 
 
 @dataclass(frozen=True)

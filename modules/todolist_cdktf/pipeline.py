@@ -34,9 +34,9 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from . import _checks
-from ._terraform import literal
+from ._iam import policy_document, trust_policy
+from ._terraform import AWS_MANAGED_KEYS, literal, skip_check
 from .errors import ConfigError
-from .fargate_service import policy_document, trust_policy
 from .private_bucket import PrivateBucket, PrivateBucketConfig
 from .refs import RepositoryRef, ServiceRef
 
@@ -73,8 +73,8 @@ class PipelineConfig:
     """CodeBuild compute type: SMALL, MEDIUM or LARGE. Default ``BUILD_GENERAL1_SMALL``."""
     build_timeout_minutes: int = 30
     """Build timeout, 5 to 480 minutes. Default 30."""
-    log_retention_days: int = 30
-    """Retention of the build log group, one of CloudWatch's values. Default 30."""
+    log_retention_days: int = 365
+    """Retention of the build log group, one of CloudWatch's values. Default 365."""
     manual_approval: bool = False
     """Add a manual approval stage before deploy. Default False."""
     force_destroy_artifacts: bool = False
@@ -121,6 +121,7 @@ class Pipeline(Construct):
             config=PrivateBucketConfig(name_prefix=f"{config.name.lower()}-artifacts"[:36].rstrip("-"), force_destroy=config.force_destroy_artifacts, tags=config.tags),
         )
         build_logs = CloudwatchLogGroup(self, "build-logs", name=f"/codebuild/{config.name}", retention_in_days=config.log_retention_days, tags=tags)
+        skip_check(build_logs, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
         source_action, source_statements = self._source(config, tags)
 
@@ -151,6 +152,8 @@ class Pipeline(Construct):
             logs_config={"cloudwatch_logs": {"group_name": build_logs.name, "status": "ENABLED"}},
             tags=tags,
         )
+        skip_check(project, "CKV_AWS_147", AWS_MANAGED_KEYS)
+        skip_check(project, "CKV_AWS_316", "docker build needs privileged mode; the build role can push to one repository only")
 
         task_definitions = f"arn:aws:ecs:{region.name}:{account.account_id}:task-definition/{service.task_definition_family}:*"
         pipeline_role = IamRole(self, "pipeline-role", name=f"{config.name}-pipeline", assume_role_policy=trust_policy("codepipeline.amazonaws.com"), tags=tags)
@@ -190,6 +193,7 @@ class Pipeline(Construct):
             artifact_store=[CodepipelineArtifactStore(location=artifacts.name, type="S3")],
             stage=stages, tags=tags,
         )
+        skip_check(pipeline, "CKV_AWS_219", AWS_MANAGED_KEYS)
         if config.source is SourceKind.CODECOMMIT:
             self._push_trigger(config, pipeline.arn, tags)
 
@@ -206,6 +210,7 @@ class Pipeline(Construct):
             )
             return action, [{"Effect": "Allow", "Action": "codestar-connections:UseConnection", "Resource": config.github_connection_arn}]
         repository = CodecommitRepository(self, "source", repository_name=config.repository_name, description="TodoList backend: app/ and pipeline/buildspec.yml", tags=tags)
+        skip_check(repository, "CKV2_AWS_37", "pushes to the branch deploy through the pipeline, not through pull requests; manual_approval gates releases")
         self._codecommit_arn = repository.arn
         self.clone_url_http: str | None = repository.clone_url_http
         self.clone_url_ssh: str | None = repository.clone_url_ssh

@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable, DynamodbTable
 from constructs import Construct
 
 from . import _checks
+from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
 from .names import TABLE_NAME
 
@@ -61,6 +62,7 @@ class Table(Construct):
             deletion_protection_enabled=config.deletion_protection,
             tags=dict(config.tags) or None,
         )
+        skip_check(table, "CKV_AWS_119", AWS_MANAGED_KEYS)
         self.name: str = table.name
         self.arn: str = table.arn
 

@@ -176,6 +176,32 @@ def cmd_reference(check: bool) -> int:
     return 0
 
 
+def cmd_scan(record: bool) -> int:
+    from . import scan
+
+    root = toolchain.project_root()
+    say(f"policy scan (checkov) of the {' and '.join(scan.TARGETS)} synth of every stack")
+    results = scan.scan(root, root / "build")
+    for line in scan.table(results):
+        print(f"  {line}")
+    problems = [
+        f"{target} {stack}: {kind} {item}"
+        for target, by_stack in results.items() for stack, r in sorted(by_stack.items())
+        for kind, items in (("FAILED", r.failed), ("STALE NOTE", r.stale)) for item in items
+    ]
+    doc = root / "docs" / "SECURITY.md"
+    text = scan.document(results)
+    if record:
+        say(f"{'updated' if scan.record(doc, text) else 'unchanged'}: {doc.relative_to(root)}")
+    elif scan.documented(doc) != text:
+        problems.append(f"{doc.relative_to(root)} does not hold these figures: run 'make scan RECORD=1'")
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not problems:
+        say("scan passed: no failed check, every suppression noted next to its resource")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m todolist_devkit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -193,11 +219,15 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("down", help="stop the local service and the local AWS")
     reference_parser = sub.add_parser("reference", help="write docs/REFERENCE.md from the construct library")
     reference_parser.add_argument("--check", action="store_true", help="fail if docs/REFERENCE.md is stale")
+    scan_parser = sub.add_parser("scan", help="checkov over every synthesized stack; fails on a failed check")
+    scan_parser.add_argument("--record", action="store_true", help="write the figures into docs/SECURITY.md")
     args = parser.parse_args(argv)
 
     try:
         if args.command == "reference":
             return cmd_reference(args.check)
+        if args.command == "scan":
+            return cmd_scan(args.record)
         if args.command == "serve-local-aws":
             serve(args.port, compat_layer=not args.without_compat)
             return 0

@@ -28,6 +28,7 @@ def apply() -> None:
     _cloudfront_origin_access_control()
     _cloudfront_default_certificate_without_ssl_method()
     _s3_delete_marker_dispose()
+    _cloudfront_response_headers_policies()
     _applied = True
 
 
@@ -236,3 +237,63 @@ def _s3_delete_marker_dispose() -> None:
 
     if not hasattr(models.FakeDeleteMarker, "dispose"):
         models.FakeDeleteMarker.dispose = lambda self, garbage=False: None
+
+
+def _cloudfront_response_headers_policies() -> None:
+    """CloudFront response headers policies: AWS has Create/Get/GetConfig/Update/Delete; moto has
+    none of them (404), so aws_cloudfront_response_headers_policy cannot be created. This keeps each
+    policy's config as sent, with an id and an ETag, per account."""
+    from moto.cloudfront import responses, urls
+    from moto.cloudfront.exceptions import CloudFrontException
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.moto_api._internal import mock_random
+
+    base = "{0}/2020-05-31/response-headers-policy"
+    for path in (f"{base}$", f"{base}/(?P<Id>[^/]+)$", f"{base}/(?P<Id>[^/]+)/config$"):
+        urls.url_paths[path] = responses.CloudFrontResponse.dispatch
+    policies: dict[tuple[str, str], dict[str, Any]] = {}  # (account, id) -> {"config", "etag", "modified"}
+
+    def find(self: Any) -> tuple[tuple[str, str], dict[str, Any]]:
+        key = (self.current_account, self._get_param("Id"))
+        if key not in policies:
+            raise CloudFrontException("NoSuchResponseHeadersPolicy", "The response headers policy does not exist.")
+        return key, policies[key]
+
+    def answer(key: tuple[str, str], policy: dict[str, Any]) -> dict[str, Any]:
+        return {"Id": key[1], "LastModifiedTime": policy["modified"], "ResponseHeadersPolicyConfig": policy["config"]}
+
+    def store(key: tuple[str, str], config: dict[str, Any]) -> dict[str, Any]:
+        policies[key] = {"config": config, "etag": mock_random.get_random_hex(13).upper(), "modified": time.time()}
+        return policies[key]
+
+    def create(self: Any) -> Any:
+        config = self._get_param("ResponseHeadersPolicyConfig", {})
+        if any(p["config"].get("Name") == config.get("Name") for (account, _), p in policies.items() if account == self.current_account):
+            raise CloudFrontException("ResponseHeadersPolicyAlreadyExists", f"A response headers policy named {config.get('Name')} already exists.")
+        key = (self.current_account, str(mock_random.uuid4()))
+        policy = store(key, config)
+        return ActionResult({"ResponseHeadersPolicy": answer(key, policy), "ETag": policy["etag"], "Location": f"https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/{key[1]}"})
+
+    def get(self: Any) -> Any:
+        key, policy = find(self)
+        return ActionResult({"ResponseHeadersPolicy": answer(key, policy), "ETag": policy["etag"]})
+
+    def get_config(self: Any) -> Any:
+        _, policy = find(self)
+        return ActionResult({"ResponseHeadersPolicyConfig": policy["config"], "ETag": policy["etag"]})
+
+    def update(self: Any) -> Any:
+        key, _ = find(self)
+        policy = store(key, self._get_param("ResponseHeadersPolicyConfig", {}))
+        return ActionResult({"ResponseHeadersPolicy": answer(key, policy), "ETag": policy["etag"]})
+
+    def delete(self: Any) -> Any:
+        key, _ = find(self)
+        del policies[key]
+        return EmptyResult()
+
+    responses.CloudFrontResponse.create_response_headers_policy = create
+    responses.CloudFrontResponse.get_response_headers_policy = get
+    responses.CloudFrontResponse.get_response_headers_policy_config = get_config
+    responses.CloudFrontResponse.update_response_headers_policy = update
+    responses.CloudFrontResponse.delete_response_headers_policy = delete
