@@ -188,3 +188,34 @@ def test_s3_object_with_a_delete_marker_can_be_deleted_after_versioning_is_suspe
             s3.delete_object(Bucket=bucket, Key="index.html")
         return
     s3.delete_object(Bucket=bucket, Key="index.html")
+
+
+def test_cloudfront_response_headers_policies_round_trip(variant):
+    kind, environment = variant
+    client = boto3_client(environment, "cloudfront")
+    config = {
+        "Name": f"headers-{kind}-{uuid.uuid4().hex[:8]}", "Comment": "security headers",
+        "SecurityHeadersConfig": {
+            "StrictTransportSecurity": {"Override": True, "AccessControlMaxAgeSec": 31536000, "IncludeSubdomains": True, "Preload": True},
+            "ContentTypeOptions": {"Override": True},
+            "FrameOptions": {"Override": True, "FrameOption": "DENY"},
+        },
+    }
+    if kind == "plain":
+        with pytest.raises(ClientError):
+            client.create_response_headers_policy(ResponseHeadersPolicyConfig=config)
+        return
+    created = client.create_response_headers_policy(ResponseHeadersPolicyConfig=config)
+    policy_id = created["ResponseHeadersPolicy"]["Id"]
+    assert client.get_response_headers_policy(Id=policy_id)["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"] == config
+    with pytest.raises(ClientError, match="ResponseHeadersPolicyAlreadyExists"):
+        client.create_response_headers_policy(ResponseHeadersPolicyConfig=config)
+
+    changed = {**config, "Comment": "changed"}
+    updated = client.update_response_headers_policy(Id=policy_id, IfMatch=created["ETag"], ResponseHeadersPolicyConfig=changed)
+    assert updated["ETag"] != created["ETag"]
+    assert client.get_response_headers_policy_config(Id=policy_id)["ResponseHeadersPolicyConfig"]["Comment"] == "changed"
+
+    client.delete_response_headers_policy(Id=policy_id, IfMatch=updated["ETag"])
+    with pytest.raises(ClientError, match="NoSuchResponseHeadersPolicy"):
+        client.get_response_headers_policy(Id=policy_id)

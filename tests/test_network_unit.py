@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from main import NETWORK_STACK
@@ -65,7 +67,36 @@ def test_resource_counts(synth):
     assert counts == {
         "aws_vpc": 1, "aws_internet_gateway": 1, "aws_subnet": 4, "aws_route_table": 3,
         "aws_route_table_association": 4, "aws_route": 3, "aws_eip": 1, "aws_nat_gateway": 1, "aws_vpc_endpoint": 1,
+        "aws_default_security_group": 1, "aws_flow_log": 1, "aws_cloudwatch_log_group": 1, "aws_iam_role": 1, "aws_iam_role_policy": 1,
     }
+
+
+def test_the_default_security_group_is_adopted_without_rules(synth):
+    (group,) = synth.resources(NETWORK_STACK, "aws_default_security_group").values()
+    assert "ingress" not in group and "egress" not in group
+    assert group["vpc_id"].startswith("${aws_vpc.")
+
+
+def test_flow_logs_record_all_traffic_into_their_own_log_group(synth):
+    (flow_log,) = synth.resources(NETWORK_STACK, "aws_flow_log").values()
+    (log_group,) = synth.resources(NETWORK_STACK, "aws_cloudwatch_log_group").values()
+    (role,) = synth.resources(NETWORK_STACK, "aws_iam_role").values()
+    (policy,) = synth.resources(NETWORK_STACK, "aws_iam_role_policy").values()
+    assert flow_log["traffic_type"] == "ALL" and flow_log["log_destination_type"] == "cloud-watch-logs"
+    assert log_group["retention_in_days"] == 365
+    assert json.loads(role["assume_role_policy"])["Statement"][0]["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    (statement,) = json.loads(policy["policy"])["Statement"]
+    assert all(resource.startswith("${aws_cloudwatch_log_group.") for resource in statement["Resource"])
+
+
+def test_flow_logs_can_be_turned_off():
+    from cdktf import Testing, TerraformStack
+    from todolist_cdktf import Network, NetworkConfig
+
+    stack = TerraformStack(Testing.app(), "s")
+    Network(stack, "network", config=NetworkConfig(enable_flow_logs=False))
+    resources = json.loads(Testing.synth(stack))["resource"]
+    assert "aws_flow_log" not in resources and "aws_default_security_group" in resources
 
 
 def test_outputs_name_the_vpc_and_subnets(synth):

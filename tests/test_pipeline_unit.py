@@ -52,7 +52,7 @@ def test_build_is_privileged_small_linux_with_its_own_logs(synth):
     assert environment["image"] == "aws/codebuild/standard:7.0"
     assert {v["name"] for v in environment["environment_variable"]} == {"AWS_ACCOUNT_ID", "AWS_DEFAULT_REGION", "REPOSITORY_URI", "CONTAINER_NAME"}
     assert "aws_cloudwatch_log_group.pipeline_build-logs" in project["logs_config"]["cloudwatch_logs"]["group_name"]
-    assert one(synth, "aws_cloudwatch_log_group")["retention_in_days"] == 30
+    assert one(synth, "aws_cloudwatch_log_group")["retention_in_days"] == 365
 
 
 def test_build_embeds_the_buildspec_file_unchanged(synth):

@@ -59,8 +59,8 @@ def test_task_definition_is_fargate_256_512_with_the_shared_container_name(synth
     assert container["logConfiguration"]["logDriver"] == "awslogs"
 
 
-def test_log_group_keeps_30_days(synth):
-    assert one(synth, ECS_STACK, "aws_cloudwatch_log_group")["retention_in_days"] == 30
+def test_log_group_keeps_a_year(synth):
+    assert one(synth, ECS_STACK, "aws_cloudwatch_log_group")["retention_in_days"] == 365
 
 
 def test_both_roles_trust_only_ecs_tasks(synth):
