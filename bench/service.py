@@ -45,15 +45,20 @@ def wrk(label: str, url: str) -> LoadResult:
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", url],
         capture_output=True, text=True, check=True,
     ).stdout
+    result = parse_wrk(label, out)
+    print(f"  {label:<52} {result.requests_per_s:9.0f} req/s  p99 {result.p99_ms:7.2f} ms  non-2xx/errors {result.non_2xx}", flush=True)
+    return result
+
+
+def parse_wrk(label: str, out: str) -> LoadResult:
+    """The figures of wrk's --latency report; non-2xx counts socket errors and timeouts too."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non_2xx = (int(bad.group(1)) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0)
-    result = LoadResult(label, rps, _ms(*p99.groups()), non_2xx, requests)
-    print(f"  {label:<52} {rps:9.0f} req/s  p99 {result.p99_ms:7.2f} ms  non-2xx/errors {non_2xx}", flush=True)
-    return result
+    return LoadResult(label, rps, _ms(*p99.groups()), non_2xx, requests)
 
 
 def wait_for(url: str, process: subprocess.Popen) -> None:

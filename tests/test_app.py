@@ -81,12 +81,28 @@ def test_cors_allows_any_origin_by_default(client):
         assert response.headers["Access-Control-Allow-Origin"] == origin
 
 
+def test_cors_preflight_allows_the_api_methods_and_the_requested_headers(client):
+    response = client.options("/todos", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type",
+    })
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "https://example.org"
+    assert {"POST", "PATCH", "DELETE"} <= {m.strip() for m in response.headers["Access-Control-Allow-Methods"].split(",")}
+    assert response.headers["Access-Control-Allow-Headers"] == "content-type"
+    assert "Origin" in response.headers["Vary"]
+
+
+def test_requests_without_an_origin_get_no_cors_headers(client):
+    assert not [h for h in client.get("/todos").headers.keys() if h.startswith("Access-Control-")]
+
+
 def test_cors_origins_are_configurable():
     client = create_app(ServiceConfig(cors_origins=("https://todo.example",))).test_client()
     allowed = client.get("/todos", headers={"Origin": "https://todo.example"})
     other = client.get("/todos", headers={"Origin": "https://evil.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://todo.example"
     assert "Access-Control-Allow-Origin" not in other.headers
+    assert "Origin" in other.headers["Vary"]
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def planned(plan, resource_type):
 def test_plan_creates_every_resource_and_nothing_else(plan):
     actions = {change["address"]: change["change"]["actions"] for change in plan.resource_changes.values()}
     assert actions and all(a == ["create"] for a in actions.values())
-    assert len(actions) == 19
+    assert len(actions) == 24  # 19 for the VPC, subnets, routes, gateways and endpoint; 5 for flow logs and the default security group
 
 
 def test_planned_vpc_cidr(plan):

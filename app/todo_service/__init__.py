@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify
-from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
 from .config import ServiceConfig
+from .cors import enable_cors
 from .routes import api
 from .store import TodoStore, open_store
 
@@ -19,7 +19,7 @@ def create_app(config: ServiceConfig | None = None, store: TodoStore | None = No
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["todo_store"] = store if store is not None else open_store(config)
-    CORS(app, origins=list(config.cors_origins))
+    enable_cors(app, config.cors_origins)
     app.register_blueprint(api)
 
     @app.errorhandler(HTTPException)
