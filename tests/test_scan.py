@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cdktf import Testing, TerraformStack
+import cdktf
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.unit
 
 
 def synthesized(build):
-    stack = TerraformStack(Testing.app(), "Demo")
+    stack = cdktf.TerraformStack(cdktf.Testing.app(), "Demo")
     build(stack)
     return json.loads(json.dumps(stack.to_terraform()))  # with the "//" notes, which Testing.synth drops
 

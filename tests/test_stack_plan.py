@@ -86,8 +86,8 @@ def test_planned_service(plan):
 
 def test_planned_log_group_retention(plan):
     retention = {g["name"]: g["retention_in_days"] for g in planned(plan, "aws_cloudwatch_log_group")}
-    assert len(planned(plan, "aws_cloudwatch_log_group")) == 2
-    assert retention == {"/ecs/TodoList-Service": 30, "/codebuild/TodoList-Pipeline": 30}
+    assert len(planned(plan, "aws_cloudwatch_log_group")) == 3
+    assert retention == {"/vpc/todolist/flow-logs": 365, "/ecs/TodoList-Service": 365, "/codebuild/TodoList-Pipeline": 365}
 
 
 def test_planned_pipeline_stages_in_order_with_approval(plan):

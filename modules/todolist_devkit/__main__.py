@@ -77,27 +77,36 @@ def prepare(environment: Environment) -> toolchain.Toolchain:
 
 
 def cmd_up(environment: Environment, stacks: list[str]) -> None:
-    """Deploy stack by stack in dependency order, timing each, then print every output."""
+    """Deploy in dependency waves (the stacks of a wave at once), timing each stack, then print every output."""
     tools = prepare(environment)
     run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
-    order = [s for s in stacks_in_order(tools) if stacks == ["*"] or s in stacks]
+    waves = [[s for s in wave if stacks == ["*"] or s in stacks] for wave in stacks_in_waves(tools)]
+    total = sum(map(len, waves))
     out = outputs_file(tools, environment)
     outputs: dict = json.loads(out.read_text()) if out.is_file() else {}
-    step_file = tools.build_dir / "outputs-step.json"
     started = time.monotonic()
-    timings = []
-    for number, stack in enumerate(order, start=1):
-        say(f"[{number}/{len(order)}] deploying {stack} to {environment.target.value}")
-        stack_started = time.monotonic()
-        run_cdktf(tools, [
-            "deploy", stack, "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies",
-            "--outputs-file", str(step_file), *tools.cdktf_flags("deploy"),
-        ])
-        outputs.update(json.loads(step_file.read_text()))
-        out.write_text(json.dumps(outputs, indent=2, sort_keys=True))
-        timings.append((stack, time.monotonic() - stack_started))
-    step_file.unlink(missing_ok=True)
-    say("deployed " + ", ".join(f"{stack} {seconds:.0f} s" for stack, seconds in timings) + f"; total {time.monotonic() - started:.0f} s")
+    timings: dict[str, float] = {}
+    for wave in filter(None, waves):
+        running = {}
+        for stack in wave:
+            say(f"[{len(timings) + len(running) + 1}/{total}] deploying {stack} to {environment.target.value}")
+            step_file = tools.build_dir / f"outputs-{stack}.json"
+            command = [str(tools.cdktf), "deploy", stack, "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies",
+                       "--outputs-file", str(step_file), *tools.cdktf_flags("deploy")]
+            running[stack] = (subprocess.Popen(command, cwd=tools.root, env=tools.env()), step_file, time.monotonic())
+        failed = []
+        for stack, (process, step_file, stack_started) in running.items():
+            if process.wait() != 0:
+                failed.append(f"{stack} (exit {process.returncode})")
+                continue
+            timings[stack] = time.monotonic() - stack_started
+            say(f"deployed {stack} in {timings[stack]:.0f} s")
+            outputs.update(json.loads(step_file.read_text()))
+            step_file.unlink()
+            out.write_text(json.dumps(outputs, indent=2, sort_keys=True))
+        if failed:
+            raise SystemExit(f"cdktf deploy failed: {', '.join(failed)}; stacks deployed so far keep their state")
+    say("deployed " + ", ".join(f"{stack} {seconds:.0f} s" for stack, seconds in timings.items()) + f"; total {time.monotonic() - started:.0f} s")
     print_outputs(out)
     if environment.is_local:
         start_local_service(tools, environment, outputs)
@@ -127,6 +136,21 @@ def stacks_in_order(tools: toolchain.Toolchain) -> list[str]:
     for name in sorted(manifest):
         visit(name)
     return ordered
+
+
+def stacks_in_waves(tools: toolchain.Toolchain) -> list[list[str]]:
+    """Stack names of the last synth in waves: each wave depends only on the waves before it."""
+    manifest = json.loads((tools.synth_dir / "manifest.json").read_text())["stacks"]
+    depth: dict[str, int] = {}
+
+    def level(name: str) -> int:
+        if name not in depth:
+            depth[name] = 1 + max((level(d) for d in manifest[name]["dependencies"]), default=-1)
+        return depth[name]
+
+    for name in manifest:
+        level(name)
+    return [sorted(n for n in manifest if depth[n] == i) for i in range(max(depth.values(), default=-1) + 1)]
 
 
 def cmd_diff(environment: Environment, stacks: list[str]) -> None:
