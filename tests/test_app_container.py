@@ -88,3 +88,25 @@ def test_gunicorn_writes_structured_access_logs(gunicorn):
     entry = next(e for e in entries if e["path"] == "/todos/2")
     assert (entry["method"], entry["status"]) == ("GET", 200)
     assert isinstance(entry["duration_us"], int)
+
+
+def test_access_log_lines_stay_json_whatever_the_client_sends(gunicorn):
+    base, log_path = gunicorn
+    agent = 'quote " backslash \\ tab \t ünïcode'
+    request = urllib.request.Request(f"{base}/todos?q=%22x%22", headers={"User-Agent": agent})
+    urllib.request.urlopen(request, timeout=5).read()
+    time.sleep(0.2)
+    entries = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
+    entry = next(e for e in entries if e["agent"] == agent)
+    assert (entry["path"], entry["query"], entry["status"]) == ("/todos", "q=%22x%22", 200)
+    assert entry["bytes"] > 0 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry["time"])
+
+
+@pytest.mark.parametrize("table, expected", [(None, ("sync", 4, 1)), ("todos", ("gthread", 2, 4))])
+def test_worker_class_follows_the_store(table, expected):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TODO_")}
+    if table:
+        env["TODO_TABLE_NAME"] = table
+    script = "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['worker_class'], c['workers'], c['threads'])"
+    out = subprocess.run([sys.executable, "-c", script], cwd=APP_DIR, env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert (out[0], int(out[1]), int(out[2])) == expected
