@@ -7,6 +7,7 @@ never touches a local AWS or service the user started.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 import json
 import subprocess
 import sys
@@ -160,10 +161,17 @@ def test_plain_terraform_of_every_stack_plans_no_changes_against_the_deployed_st
     from todolist_devkit import hcl
 
     tools = toolchain.load(ROOT)
-    for path in hcl.write_stacks(tools, up.synth_dir, tmp_path):
+
+    def init_and_plan(stack_dir):
         for command in (["init", "-input=false", "-no-color"], ["plan", "-detailed-exitcode", "-input=false", "-no-color"]):
-            result = subprocess.run([tools.terraform, *command], cwd=path.parent, env=up.env, capture_output=True, text=True, timeout=600)
-            assert result.returncode == 0, f"{path.parent.name}: terraform {command[0]}\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
+            result = subprocess.run([tools.terraform, *command], cwd=stack_dir, env=up.env, capture_output=True, text=True, timeout=600)
+            if result.returncode != 0:
+                return f"{stack_dir.name}: terraform {command[0]} exited {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
+        return None
+
+    with ThreadPoolExecutor() as pool:  # the stacks are independent here: plan them at once
+        failures = [f for f in pool.map(init_and_plan, [p.parent for p in hcl.write_stacks(tools, up.synth_dir, tmp_path)]) if f]
+    assert failures == []
 
 
 def test_cdktf_cli_lists_stacks_and_reads_outputs(up):

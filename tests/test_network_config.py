@@ -74,6 +74,8 @@ def test_tags_reach_every_resource():
         ({"name": "has space"}, "name", "letters, digits or hyphens"),
         ({"enable_dynamodb_endpoint": "yes"}, "enable_dynamodb_endpoint", "True or False"),
         ({"tags": {"team": 7}}, "tags", "strings to strings"),
+        ({"enable_flow_logs": 1}, "enable_flow_logs", "True or False"),
+        ({"flow_log_retention_days": 100}, "flow_log_retention_days", "365"),
     ],
 )
 def test_bad_config_is_rejected_naming_field_value_and_what_is_allowed(settings, field, hint):

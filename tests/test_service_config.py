@@ -111,6 +111,7 @@ def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
         ({"cpu": 256, "memory_mib": 4096}, "memory_mib", "with cpu=256 Fargate allows 512 to 2048"),
         ({"cpu": 300}, "cpu", "256, 512, 1024"),
         ({"container_port": 0}, "container_port", "between 1 and 65535"),
+        ({"deletion_protection": "no"}, "deletion_protection", "True or False"),
         ({"container_port": 70000}, "container_port", "between 1 and 65535"),
         ({"desired_count": 0}, "desired_count", "at least 1"),
         ({"min_healthy_percent": 150}, "min_healthy_percent", "between 0 and 100"),

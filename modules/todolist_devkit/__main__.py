@@ -154,13 +154,29 @@ def stacks_in_waves(tools: toolchain.Toolchain) -> list[list[str]]:
 
 
 def cmd_diff(environment: Environment, stacks: list[str]) -> None:
-    """cdktf diff takes one stack at a time: synthesize once, then diff each stack."""
+    """cdktf diff takes one stack at a time: synthesize once, then diff every stack at once
+    (read-only), printing each stack's diff whole, in dependency order."""
     tools = prepare(environment)
     run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
-    for stack in stacks if stacks != ["*"] else stacks_in_order(tools):
-        say(f"diff {stack}")
-        seconds = run_cdktf(tools, ["diff", stack, "--skip-synth", *tools.cdktf_flags("diff")])
-        say(f"diff {stack} done in {seconds:.0f} s")
+    names = stacks if stacks != ["*"] else stacks_in_order(tools)
+    say(f"diff {', '.join(names)}")
+    started = time.monotonic()
+    running = {
+        stack: subprocess.Popen(
+            [str(tools.cdktf), "diff", stack, "--skip-synth", *tools.cdktf_flags("diff")], cwd=tools.root, env=tools.env(),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        for stack in names
+    }
+    failed = []
+    for stack, process in running.items():
+        output, _ = process.communicate()
+        print(output, end="", flush=True)
+        if process.returncode != 0:
+            failed.append(f"{stack} (exit {process.returncode})")
+        say(f"diff {stack} {'failed' if process.returncode else 'done'} after {time.monotonic() - started:.0f} s")
+    if failed:
+        raise SystemExit(f"cdktf diff failed: {', '.join(failed)}")
 
 
 def cmd_cdktf(environment: Environment, verb: str, stacks: list[str]) -> None:
