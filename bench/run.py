@@ -138,6 +138,7 @@ def main() -> None:
         "## Service: `GET /todos` under load",
         "",
         f"`wrk -t2 -c{service_bench.CONNECTIONS} -d{service_bench.DURATION_S}s --latency` after a 3 s warm-up, loopback, server and wrk on the same 2 cores.",
+        "gunicorn runs with `app/gunicorn.conf.py` as in the container: 4 sync workers with the file store, 2 gthread workers x 4 threads with DynamoDB.",
         "",
         "| server | requests/s | p99 latency | non-2xx or socket errors |",
         "|---|---:|---:|---:|",
