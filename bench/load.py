@@ -6,14 +6,12 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from service import ROOT, LoadResult, parse_wrk, serve, stop
+from service import LoadResult, parse_wrk, require_wrk, start_gunicorn, stop
 
 SCRIPT = Path(__file__).resolve().parent / "write_mix.lua"
 CONNECTIONS = 64
@@ -30,8 +28,7 @@ class MixedLoadResult:
 
 
 def mixed_load(base_url: str, seconds: int, acked_file: Path, label: str = "GET /todos + 10% POST /todos") -> MixedLoadResult:
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk not found: `make bench` and `make test` install it (apt-get install wrk)")
+    require_wrk()
     env = {**os.environ, "ACKED_FILE": str(acked_file), "WRITE_SHARE": str(WRITE_SHARE)}
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(SCRIPT), base_url],
@@ -64,12 +61,9 @@ def read_back(base_url: str, acknowledged: list[tuple[int, str]]) -> list[str]:
 
 def run(free_port, dynamodb_env: dict[str, str], acked_file: Path) -> MixedLoadResult:
     """gunicorn as the container runs it, on the DynamoDB store, under the mixed load for DURATION_S."""
-    port = free_port()
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    env = {**dynamodb_env, "TODO_ACCESS_LOG": "/dev/null", "TODO_BIND": f"127.0.0.1:{port}"}
-    process = serve([gunicorn, "--config", "gunicorn.conf.py"], ROOT / "app", env, port)
+    process, url = start_gunicorn(free_port, dynamodb_env)
     try:
-        result = mixed_load(f"http://127.0.0.1:{port}", DURATION_S, acked_file)
+        result = mixed_load(url, DURATION_S, acked_file)
     finally:
         stop(process)
     r = result.load

@@ -36,9 +36,13 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(label: str, url: str) -> LoadResult:
+def require_wrk() -> None:
     if shutil.which("wrk") is None:
-        raise SystemExit("wrk not found: `make bench` installs it (apt-get install wrk)")
+        raise SystemExit("wrk not found: `make bench` and `make test` install it (apt-get install wrk)")
+
+
+def wrk(label: str, url: str) -> LoadResult:
+    require_wrk()
     # Warm-up: let every worker finish importing and compiling before the measured run.
     subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", "-d3s", url], capture_output=True, check=True)
     out = subprocess.run(
@@ -84,15 +88,19 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=15)
 
 
+def start_gunicorn(free_port, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """gunicorn as the container runs it (its config, from app/), on a free loopback port; returns it and its URL."""
+    port = free_port()
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    env = {**env, "TODO_ACCESS_LOG": "/dev/null", "TODO_BIND": f"127.0.0.1:{port}"}
+    return serve([gunicorn, "--config", "gunicorn.conf.py"], ROOT / "app", env, port), f"http://127.0.0.1:{port}"
+
+
 def run(free_port, dynamodb_env: dict[str, str] | None) -> list[LoadResult]:
     results = []
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    quiet = {**os.environ, "TODO_ACCESS_LOG": "/dev/null"}
-
-    port = free_port()
-    ours = serve([gunicorn, "--config", "gunicorn.conf.py"], ROOT / "app", {**quiet, "TODO_BIND": f"127.0.0.1:{port}"}, port)
+    ours, url = start_gunicorn(free_port, dict(os.environ))
     try:
-        results.append(wrk("(a) gunicorn, file store", f"http://127.0.0.1:{port}/todos"))
+        results.append(wrk("(a) gunicorn, file store", f"{url}/todos"))
     finally:
         stop(ours)
 
@@ -104,10 +112,9 @@ def run(free_port, dynamodb_env: dict[str, str] | None) -> list[LoadResult]:
         stop(baseline)
 
     if dynamodb_env is not None:
-        port = free_port()
-        ours = serve([gunicorn, "--config", "gunicorn.conf.py"], ROOT / "app", {**quiet, **dynamodb_env, "TODO_BIND": f"127.0.0.1:{port}"}, port)
+        ours, url = start_gunicorn(free_port, {**os.environ, **dynamodb_env})
         try:
-            results.append(wrk("(c) gunicorn, DynamoDB store on the local AWS", f"http://127.0.0.1:{port}/todos"))
+            results.append(wrk("(c) gunicorn, DynamoDB store on the local AWS", f"{url}/todos"))
         finally:
             stop(ours)
     return results

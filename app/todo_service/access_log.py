@@ -36,9 +36,9 @@ class JsonAccessLogger(Logger):
             "bytes": getattr(resp, "sent", 0),
             "duration_us": request_time.seconds * 1_000_000 + request_time.microseconds,
             "agent": environ.get("HTTP_USER_AGENT", "-"),
-        }) + "\n"
+        }).encode() + b"\n"
         for handler in self.access_log.handlers:
-            os.write(handler.stream.fileno(), line.encode())
+            os.write(handler.stream.fileno(), line)
 
     def _now(self) -> str:
         second = int(time.time())

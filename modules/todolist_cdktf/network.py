@@ -185,7 +185,6 @@ class Network(Construct):
         self.private_route_table_ids: tuple[str, ...] = tuple(rt.id for rt in private_rts)
         self.nat_gateway_ids: tuple[str, ...] = tuple(nat_ids)
 
-
     def _flow_logs(self, config: NetworkConfig, vpc_id: str, tags: dict[str, str]) -> None:
         log_group = CloudwatchLogGroup(self, "flow-logs", name=f"/vpc/{config.name}/flow-logs", retention_in_days=config.flow_log_retention_days, tags=tags)
         skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from todolist_cdktf.environment import Environment
 from todolist_cdktf.errors import ConfigError
@@ -24,12 +25,17 @@ def say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
+def start_cdktf(tools: toolchain.Toolchain, args: list[str], **popen: Any) -> subprocess.Popen:
+    """Start the project's cdktf CLI in the project directory."""
+    tools.synth_dir.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([str(tools.cdktf), *args], cwd=tools.root, env=tools.env(), **popen)
+
+
 def run_cdktf(tools: toolchain.Toolchain, args: list[str]) -> float:
     """Run the project's cdktf CLI; return its wall time, or exit with a one-line error."""
-    command = [str(tools.cdktf), *args]
-    tools.synth_dir.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    result = subprocess.run(command, cwd=tools.root, env=tools.env())
+    result = start_cdktf(tools, args)
+    result.wait()
     if result.returncode != 0:
         raise SystemExit(f"cdktf {args[0]} failed (exit {result.returncode}) after {time.monotonic() - started:.0f} s")
     return time.monotonic() - started
@@ -91,9 +97,11 @@ def cmd_up(environment: Environment, stacks: list[str]) -> None:
         for stack in wave:
             say(f"[{len(timings) + len(running) + 1}/{total}] deploying {stack} to {environment.target.value}")
             step_file = tools.build_dir / f"outputs-{stack}.json"
-            command = [str(tools.cdktf), "deploy", stack, "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies",
-                       "--outputs-file", str(step_file), *tools.cdktf_flags("deploy")]
-            running[stack] = (subprocess.Popen(command, cwd=tools.root, env=tools.env()), step_file, time.monotonic())
+            process = start_cdktf(tools, [
+                "deploy", stack, "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies",
+                "--outputs-file", str(step_file), *tools.cdktf_flags("deploy"),
+            ])
+            running[stack] = (process, step_file, time.monotonic())
         failed = []
         for stack, (process, step_file, stack_started) in running.items():
             if process.wait() != 0:
@@ -122,22 +130,6 @@ def start_local_service(tools: toolchain.Toolchain, environment: Environment, ou
     say(f"service running: {service.url}/todos (log: {service.log_file})")
 
 
-def stacks_in_order(tools: toolchain.Toolchain) -> list[str]:
-    """Stack names of the last synth, each after the stacks it depends on."""
-    manifest = json.loads((tools.synth_dir / "manifest.json").read_text())["stacks"]
-    ordered: list[str] = []
-
-    def visit(name: str) -> None:
-        if name not in ordered:
-            for dependency in manifest[name]["dependencies"]:
-                visit(dependency)
-            ordered.append(name)
-
-    for name in sorted(manifest):
-        visit(name)
-    return ordered
-
-
 def stacks_in_waves(tools: toolchain.Toolchain) -> list[list[str]]:
     """Stack names of the last synth in waves: each wave depends only on the waves before it."""
     manifest = json.loads((tools.synth_dir / "manifest.json").read_text())["stacks"]
@@ -153,6 +145,11 @@ def stacks_in_waves(tools: toolchain.Toolchain) -> list[list[str]]:
     return [sorted(n for n in manifest if depth[n] == i) for i in range(max(depth.values(), default=-1) + 1)]
 
 
+def stacks_in_order(tools: toolchain.Toolchain) -> list[str]:
+    """Stack names of the last synth, each after the stacks it depends on."""
+    return [stack for wave in stacks_in_waves(tools) for stack in wave]
+
+
 def cmd_diff(environment: Environment, stacks: list[str]) -> None:
     """cdktf diff takes one stack at a time: synthesize once, then diff every stack at once
     (read-only), printing each stack's diff whole, in dependency order."""
@@ -162,10 +159,7 @@ def cmd_diff(environment: Environment, stacks: list[str]) -> None:
     say(f"diff {', '.join(names)}")
     started = time.monotonic()
     running = {
-        stack: subprocess.Popen(
-            [str(tools.cdktf), "diff", stack, "--skip-synth", *tools.cdktf_flags("diff")], cwd=tools.root, env=tools.env(),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
+        stack: start_cdktf(tools, ["diff", stack, "--skip-synth", *tools.cdktf_flags("diff")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for stack in names
     }
     failed = []
