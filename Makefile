@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEVKIT := $(PY) -m todolist_devkit
+DEVKIT := $(PY) -m cdktf_devkit
 SCAN_VENV := .venv-scan
 export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -17,11 +17,11 @@ help: ## list the targets
 
 install: $(VENV)/.installed node_modules/.installed ## install Python packages, the cdktf CLI and the Terraform CLI config
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt packages/cdktf-fargate/pyproject.toml packages/cdktf-devkit/pyproject.toml
 	@echo "==> installing Python packages into $(VENV)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e packages/cdktf-fargate -e packages/cdktf-devkit
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -13,7 +13,7 @@ from pathlib import Path
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
-from todolist_cdktf import (
+from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
     Environment,
@@ -28,8 +28,8 @@ from todolist_cdktf import (
     Table,
     TableConfig,
 )
-from todolist_cdktf.names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
-from todolist_cdktf.static_site import config_js
+from todolist_names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
+from cdktf_fargate.static_site import config_js
 
 NETWORK_STACK = "TodoList-Network"
 ECR_STACK = "TodoList-ECR"

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import load as load_bench  # noqa: E402
 import service as service_bench  # noqa: E402
-from todolist_devkit import toolchain  # noqa: E402
-from todolist_devkit.localaws import LocalAws  # noqa: E402
+from cdktf_devkit import toolchain  # noqa: E402
+from cdktf_devkit.localaws import LocalAws  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PY = sys.executable
@@ -72,7 +72,7 @@ def main() -> None:
     eager = median_of("python main.py, eager provider import", [PY, "main.py"], lazy_off)
     lazy = median_of("python main.py (default: lazy provider import)", [PY, "main.py"], env)
 
-    devkit = [PY, "-m", "todolist_devkit"]
+    devkit = [PY, "-m", "cdktf_devkit"]
     print("==> make up from an empty local AWS, then make diff", flush=True)
     try:
         up = timed(devkit + ["up"], env)

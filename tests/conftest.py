@@ -18,10 +18,10 @@ import pytest
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("CHECKPOINT_DISABLE", "1")
 
-from todolist_cdktf.environment import Environment
-from todolist_devkit import toolchain
-from todolist_devkit.bootstrap import bootstrap_state_bucket
-from todolist_devkit.localaws import LocalAws
+from cdktf_fargate.environment import Environment
+from cdktf_devkit import toolchain
+from cdktf_devkit.bootstrap import bootstrap_state_bucket
+from cdktf_devkit.localaws import LocalAws
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = ROOT / "test-output"

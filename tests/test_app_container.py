@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from todolist_cdktf.names import CONTAINER_PORT
-from todolist_devkit import toolchain
+from todolist_names import CONTAINER_PORT
+from cdktf_devkit import toolchain
 
 pytestmark = pytest.mark.app
 

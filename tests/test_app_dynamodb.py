@@ -10,8 +10,8 @@ from tests.conftest import boto3_client
 from todo_service import create_app
 from todo_service.config import ServiceConfig
 from todo_service.store import DynamoStore, FileStore, Todo
-from todolist_cdktf.names import TABLE_ITEM_ACTIONS
-from todolist_devkit import toolchain
+from todolist_names import TABLE_ITEM_ACTIONS
+from cdktf_devkit import toolchain
 
 pytestmark = [pytest.mark.app, pytest.mark.plan]
 

@@ -12,8 +12,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import boto3_client
-from todolist_cdktf.environment import Environment
-from todolist_devkit.localaws import LocalAws
+from cdktf_fargate.environment import Environment
+from cdktf_devkit.localaws import LocalAws
 
 pytestmark = pytest.mark.plan
 

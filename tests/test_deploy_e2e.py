@@ -1,7 +1,7 @@
 """`make up` end to end: its own local AWS, every stack deployed with the cdktf CLI, the service
 running on loopback against the table; then a diff of every stack, destroy, and `make down`.
 
-This module drives ``python -m todolist_devkit`` (what the Makefile runs) on free ports, so it
+This module drives ``python -m cdktf_devkit`` (what the Makefile runs) on free ports, so it
 never touches a local AWS or service the user started.
 """
 
@@ -17,10 +17,10 @@ import pytest
 
 from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK, WEBSITE_STACK
 from tests.conftest import ROOT, boto3_client
-from todolist_cdktf.environment import Environment
-from todolist_cdktf.names import CLUSTER_NAME, CONTAINER_NAME, REPOSITORY_NAME, TABLE_NAME
-from todolist_devkit import toolchain
-from todolist_devkit.localservice import LocalService
+from cdktf_fargate.environment import Environment
+from todolist_names import CLUSTER_NAME, CONTAINER_NAME, REPOSITORY_NAME, TABLE_NAME
+from cdktf_devkit import toolchain
+from cdktf_devkit.localservice import LocalService
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ class Up:
 
     def devkit(self, *args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "todolist_devkit", *args], cwd=ROOT, env=self.env,
+            [sys.executable, "-m", "cdktf_devkit", *args], cwd=ROOT, env=self.env,
             capture_output=True, text=True, timeout=1500,
         )
         assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-5000:]}\n{result.stderr[-3000:]}"
@@ -158,7 +158,7 @@ def test_second_diff_shows_no_changes_in_any_stack(up):
 
 def test_plain_terraform_of_every_stack_plans_no_changes_against_the_deployed_state(up, tmp_path):
     """The exit path, end to end: the HCL that `make hcl` writes manages the same resources."""
-    from todolist_devkit import hcl
+    from cdktf_devkit import hcl
 
     tools = toolchain.load(ROOT)
 

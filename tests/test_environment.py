@@ -6,7 +6,7 @@ import pytest
 
 from main import NETWORK_STACK
 from tests.conftest import synthesize
-from todolist_cdktf import ConfigError, Environment, Target
+from cdktf_fargate import ConfigError, Environment, Target
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK, WEBSITE_STACK
-from todolist_devkit import hcl
+from cdktf_devkit import hcl
 
 pytestmark = pytest.mark.plan
 

@@ -45,8 +45,8 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_importing_the_library_loads_only_the_submodules_in_use():
     result = run_python("""
-        import sys, todolist_cdktf
-        from todolist_cdktf import Network
+        import sys, cdktf_fargate
+        from cdktf_fargate import Network
         loaded = [m for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws.") and m.count(".") == 1]
         print(len(loaded), sys.modules["cdktf_cdktf_provider_aws"].__lazy_provider__)
     """)
@@ -57,7 +57,7 @@ def test_importing_the_library_loads_only_the_submodules_in_use():
 
 def test_attribute_access_to_a_submodule_imports_it_on_demand():
     result = run_python("""
-        import todolist_cdktf, cdktf_cdktf_provider_aws as aws
+        import cdktf_fargate, cdktf_cdktf_provider_aws as aws
         print(aws.s3_bucket.S3Bucket.__name__)
     """)
     assert result.stdout.strip() == "S3Bucket", result.stderr
@@ -65,8 +65,8 @@ def test_attribute_access_to_a_submodule_imports_it_on_demand():
 
 def test_switch_off_uses_the_normal_import():
     result = run_python("""
-        import sys, todolist_cdktf
-        from todolist_cdktf import Network
+        import sys, cdktf_fargate
+        from cdktf_fargate import Network
         print(hasattr(sys.modules["cdktf_cdktf_provider_aws"], "__lazy_provider__"))
     """, TODOLIST_LAZY_PROVIDER="0")
     assert result.stdout.strip() == "False", result.stderr
@@ -80,7 +80,7 @@ def test_unexpected_package_layout_falls_back_with_one_warning(tmp_path):
         import warnings, sys
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            import todolist_cdktf
+            import cdktf_fargate
         import cdktf_cdktf_provider_aws
         lazy = getattr(cdktf_cdktf_provider_aws, "__lazy_provider__", False)
         print(lazy, cdktf_cdktf_provider_aws.EAGER, len(caught), caught[0].message)

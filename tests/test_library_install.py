@@ -19,12 +19,12 @@ pytestmark = pytest.mark.unit
 def installed(tmp_path_factory):
     """pip install of this repository (a built wheel, not editable) into a directory outside it."""
     target = tmp_path_factory.mktemp("site-packages")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(ROOT)], check=True, timeout=600)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(ROOT / "packages" / "cdktf-fargate")], check=True, timeout=600)
     return target
 
 
 def test_install_holds_the_typed_package(installed):
-    package = installed / "todolist_cdktf"
+    package = installed / "cdktf_fargate"
     assert (package / "py.typed").is_file() and (package / "fargate_service.py").is_file()
     assert not (package / "fargate_service.py").is_symlink()
 
@@ -33,7 +33,7 @@ def test_example_app_synthesizes_from_the_installed_library(installed, tmp_path)
     workdir = tmp_path / "orders"
     shutil.copytree(ROOT / "examples" / "orders", workdir)
     env = {**os.environ, "PYTHONPATH": str(installed), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
-    where = subprocess.run([sys.executable, "-c", "import todolist_cdktf; print(todolist_cdktf.__file__)"], cwd=workdir, env=env, capture_output=True, text=True, check=True)
+    where = subprocess.run([sys.executable, "-c", "import cdktf_fargate; print(cdktf_fargate.__file__)"], cwd=workdir, env=env, capture_output=True, text=True, check=True)
     assert where.stdout.startswith(str(installed))
     subprocess.run([sys.executable, "main.py", str(workdir / "out")], cwd=workdir, env=env, check=True, timeout=600)
 

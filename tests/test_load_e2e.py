@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import boto3_client
-from todolist_devkit import toolchain
-from todolist_devkit.localservice import LocalService
+from cdktf_devkit import toolchain
+from cdktf_devkit.localservice import LocalService
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import load  # noqa: E402

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from todolist_cdktf import ConfigError, Network, NetworkConfig
+from cdktf_fargate import ConfigError, Network, NetworkConfig
 
 pytestmark = pytest.mark.unit
 
@@ -104,7 +104,7 @@ def test_construct_rejects_a_config_of_the_wrong_type():
     ],
 )
 def test_bad_existing_network_is_rejected(settings, field):
-    from todolist_cdktf import ExistingNetwork
+    from cdktf_fargate import ExistingNetwork
 
     good = {"vpc_id": "vpc-0a1b2c3d", "vpc_cidr": "10.0.0.0/16", "public_subnet_ids": ("subnet-0a1b2c3d",), "private_subnet_ids": ("subnet-0a1b2c3e",)}
     with pytest.raises(ConfigError) as caught:

@@ -91,7 +91,7 @@ def test_flow_logs_record_all_traffic_into_their_own_log_group(synth):
 
 def test_flow_logs_can_be_turned_off():
     from cdktf import Testing, TerraformStack
-    from todolist_cdktf import Network, NetworkConfig
+    from cdktf_fargate import Network, NetworkConfig
 
     stack = TerraformStack(Testing.app(), "s")
     Network(stack, "network", config=NetworkConfig(enable_flow_logs=False))

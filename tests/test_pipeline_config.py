@@ -7,7 +7,7 @@ import json
 import pytest
 
 from main import BUILDSPEC
-from todolist_cdktf import ConfigError, ContainerRepository, LoadBalancedFargateService, Network, Pipeline, PipelineConfig, SourceKind
+from cdktf_fargate import ConfigError, ContainerRepository, LoadBalancedFargateService, Network, Pipeline, PipelineConfig, SourceKind
 
 pytestmark = pytest.mark.unit
 

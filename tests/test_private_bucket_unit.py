@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from todolist_cdktf.errors import ConfigError
-from todolist_cdktf.private_bucket import PrivateBucket, PrivateBucketConfig
+from cdktf_fargate.errors import ConfigError
+from cdktf_fargate.private_bucket import PrivateBucket, PrivateBucketConfig
 
 pytestmark = pytest.mark.unit
 

@@ -7,20 +7,20 @@ import dataclasses
 import pytest
 
 from tests.conftest import ROOT
-from todolist_devkit import reference
+from cdktf_devkit import reference
 
 pytestmark = pytest.mark.unit
 
 
 def test_reference_is_up_to_date():
-    assert reference.is_current(ROOT / "docs" / "REFERENCE.md"), "docs/REFERENCE.md is stale: run 'python -m todolist_devkit reference'"
+    assert reference.is_current(ROOT / "docs" / "REFERENCE.md"), "docs/REFERENCE.md is stale: run 'python -m cdktf_devkit reference'"
 
 
 @pytest.mark.parametrize(("module", "construct", "config"), reference.CONSTRUCTS)
 def test_every_config_field_documents_its_default(module, construct, config):
     import importlib
 
-    cls = getattr(importlib.import_module(f"todolist_cdktf.{module}"), config)
+    cls = getattr(importlib.import_module(f"cdktf_fargate.{module}"), config)
     docs = reference.field_docs(cls)
     undocumented = [f.name for f in dataclasses.fields(cls) if not docs.get(f.name)]
     assert undocumented == []

@@ -9,8 +9,8 @@ import cdktf
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 
-from todolist_cdktf._terraform import skip_check
-from todolist_devkit import scan
+from cdktf_fargate._terraform import skip_check
+from cdktf_devkit import scan
 
 pytestmark = pytest.mark.unit
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from todolist_cdktf import (
+from cdktf_fargate import (
     ConfigError,
     ContainerRepository,
     ContainerRepositoryConfig,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from main import ECR_STACK, ECS_STACK
-from todolist_cdktf.names import CONTAINER_NAME, CONTAINER_PORT, REPOSITORY_NAME
+from todolist_names import CONTAINER_NAME, CONTAINER_PORT, REPOSITORY_NAME
 
 pytestmark = pytest.mark.unit
 

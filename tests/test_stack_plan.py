@@ -6,7 +6,7 @@ import pytest
 import tftest
 
 from main import BUILDSPEC, WEB_DIR
-from todolist_cdktf import (
+from cdktf_fargate import (
     ContainerRepository,
     LoadBalancedFargateService,
     Network,
@@ -15,8 +15,8 @@ from todolist_cdktf import (
     StaticSite,
     StaticSiteConfig,
 )
-from todolist_cdktf.static_site import config_js
-from todolist_cdktf.names import CONTAINER_NAME, CONTAINER_PORT
+from cdktf_fargate.static_site import config_js
+from todolist_names import CONTAINER_NAME, CONTAINER_PORT
 
 pytestmark = pytest.mark.plan
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from main import ECS_STACK
-from todolist_cdktf import ConfigError, Table, TableConfig
-from todolist_cdktf.names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
+from cdktf_fargate import ConfigError, Table, TableConfig
+from todolist_names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
 
 pytestmark = pytest.mark.unit
 

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from main import ECS_STACK, WEB_DIR, WEBSITE_STACK
-from todolist_cdktf import ConfigError, StaticSiteConfig
-from todolist_cdktf.static_site import CACHING_DISABLED, config_js, content_type
+from cdktf_fargate import ConfigError, StaticSiteConfig
+from cdktf_fargate.static_site import CACHING_DISABLED, config_js, content_type
 
 pytestmark = pytest.mark.unit
 

@@ -101,7 +101,7 @@ class DynamoStore:
 
     New ids come from an atomic counter item (id 0), so concurrent creates never collide.
     Item actions used: GetItem, PutItem, UpdateItem, DeleteItem, Scan; the task role grants exactly
-    these (todolist_cdktf.names.TABLE_ITEM_ACTIONS, checked by tests/test_app_dynamodb.py).
+    these (todolist_names.TABLE_ITEM_ACTIONS, checked by tests/test_app_dynamodb.py).
     """
 
     writable = True

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cdktf import App, TerraformOutput, TerraformStack
 
-from todolist_cdktf import (
+from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
     Environment,

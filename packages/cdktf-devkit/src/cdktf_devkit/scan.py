@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from todolist_cdktf._terraform import SKIPPED_CHECKS_KEY
+from cdktf_fargate._terraform import SKIPPED_CHECKS_KEY
 
 TARGETS = ("local", "aws")
 # The aws target needs a state bucket name to synthesize; nothing is deployed.

@@ -3,7 +3,7 @@
 Every construct takes ``(scope, id, *, config)``; configs are frozen dataclasses that raise
 :class:`ConfigError` naming the field, the bad value and what is allowed.
 
-Names are exported lazily, so ``todolist_cdktf.environment`` and ``todolist_cdktf.errors`` can be
+Names are exported lazily, so ``cdktf_fargate.environment`` and ``cdktf_fargate.errors`` can be
 imported without loading jsii.
 """
 
@@ -16,7 +16,7 @@ from . import _lazy_provider
 
 _lazy_provider.install()  # before anything imports the provider package
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS = {
     "ConfigError": "errors",

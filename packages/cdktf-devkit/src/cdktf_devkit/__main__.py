@@ -1,4 +1,4 @@
-"""``python -m todolist_devkit COMMAND``: the commands behind the Makefile."""
+"""``python -m cdktf_devkit COMMAND``: the commands behind the Makefile."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from todolist_cdktf.environment import Environment
-from todolist_cdktf.errors import ConfigError
+from cdktf_fargate.environment import Environment
+from cdktf_fargate.errors import ConfigError
 
 from . import toolchain
 from .bootstrap import bootstrap_state_bucket
@@ -203,7 +203,7 @@ def cmd_reference(check: bool) -> int:
     if check:
         if reference.is_current(path):
             return 0
-        print(f"error: {path} is stale: run 'python -m todolist_devkit reference'", file=sys.stderr)
+        print(f"error: {path} is stale: run 'python -m cdktf_devkit reference'", file=sys.stderr)
         return 1
     reference.write(path)
     say(f"wrote {path}")
@@ -237,7 +237,7 @@ def cmd_scan(record: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m todolist_devkit", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m cdktf_devkit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check prerequisites and write the Terraform CLI config")
     serve_parser = sub.add_parser("serve-local-aws", help="run the local AWS in the foreground")

@@ -1,6 +1,6 @@
 """The local AWS: a moto server on 127.0.0.1 with the compatibility layer applied.
 
-``serve`` runs it in the foreground (``python -m todolist_devkit serve-local-aws --port N``);
+``serve`` runs it in the foreground (``python -m cdktf_devkit serve-local-aws --port N``);
 ``start``/``stop`` run it in the background with a pid file and a health wait, which is what
 ``make up`` and ``make down`` use. Tests use ``LocalAws.start_on_free_port``.
 """
@@ -68,7 +68,7 @@ class LocalAws:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "todolist_devkit", "serve-local-aws", "--port", str(port)]
+                [sys.executable, "-m", "cdktf_devkit", "serve-local-aws", "--port", str(port)]
                 + ([] if compat_layer else ["--without-compat"]),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
             )

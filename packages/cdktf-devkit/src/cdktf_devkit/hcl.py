@@ -97,7 +97,7 @@ def body(values: dict[str, Any], block: Schema | None, indent: str, top_level: b
 
 
 def convert(stack: dict[str, Any], schema: Schema) -> str:
-    out: list[str] = ["# Plain Terraform converted from the synthesized stack by todolist_devkit.hcl.", ""]
+    out: list[str] = ["# Plain Terraform converted from the synthesized stack by cdktf_devkit.hcl.", ""]
     terraform = stack.get("terraform", {})
     if terraform:
         out.append("terraform {")

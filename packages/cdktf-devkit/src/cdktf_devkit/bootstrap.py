@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from todolist_cdktf.environment import LOCAL_CREDENTIALS, Environment
+from cdktf_fargate.environment import LOCAL_CREDENTIALS, Environment
 
 
 def s3_client(environment: Environment) -> Any:

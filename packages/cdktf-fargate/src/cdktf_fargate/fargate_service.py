@@ -36,7 +36,7 @@ from . import _checks
 from ._iam import policy_document, trust_policy
 from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
-from .names import CLUSTER_NAME, CONTAINER_NAME, CONTAINER_PORT
+CLUSTER_NAME, CONTAINER_NAME, CONTAINER_PORT = "TodoList-Cluster", "TodoList-Service", 8080  # FIXME(#14)
 from .refs import NetworkRef, RepositoryRef
 
 # Fargate's valid task sizes: CPU units -> allowed memory in MiB.

@@ -14,7 +14,7 @@ from constructs import Construct
 from . import _checks
 from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
-from .names import REPOSITORY_NAME
+REPOSITORY_NAME = "todolist/service"  # FIXME(#14): derive from the construct path
 
 # ECR's own rule for repository names (CreateRepository API reference).
 _REPOSITORY_PATTERN = r"(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"

@@ -9,8 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from todolist_cdktf.environment import LOCAL_CREDENTIALS, LOCAL_HOST, Environment
-from todolist_cdktf.names import TABLE_NAME_VARIABLE
+from cdktf_fargate.environment import LOCAL_CREDENTIALS, LOCAL_HOST, Environment
+from todolist_names import TABLE_NAME_VARIABLE
 
 from . import pidfile
 from .errors import PrerequisiteError

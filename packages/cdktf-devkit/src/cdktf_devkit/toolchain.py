@@ -105,7 +105,7 @@ def write_cli_config(path: Path, mirror: Path) -> None:
     """A Terraform CLI config that installs the AWS provider from ``mirror`` and nothing from the network."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = (
-        "# Written by todolist_devkit: AWS provider from the local filesystem mirror.\n"
+        "# Written by cdktf_devkit: AWS provider from the local filesystem mirror.\n"
         "provider_installation {\n"
         "  filesystem_mirror {\n"
         f'    path    = "{mirror}"\n'
@@ -124,7 +124,7 @@ def write_cli_config(path: Path, mirror: Path) -> None:
 def write_env_script(tools: "Toolchain") -> None:
     """build/env.sh: `source` it to run cdktf and terraform by hand with the settings the make targets use."""
     lines = [
-        "# Written by todolist_devkit. `source build/env.sh`, then `cdktf list`, `cdktf diff STACK`, ...",
+        "# Written by cdktf_devkit. `source build/env.sh`, then `cdktf list`, `cdktf diff STACK`, ...",
         "export CHECKPOINT_DISABLE=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20",
         f'export PATH="{tools.root / "node_modules" / ".bin"}:{tools.root / ".venv" / "bin"}:$PATH"',
     ]
