@@ -97,5 +97,5 @@ down: ## stop the local AWS (its resources and state go with it)
 bootstrap: install ## create the Terraform state bucket (TODOLIST_ENV=aws for a real account)
 	@$(DEVKIT) bootstrap
 
-bench: install system-packages ## run the benchmarks and record them in docs/BENCHMARKS.md
-	@$(PY) bench/run.py
+bench: install $(if $(filter synth,$(ONLY)),,system-packages) ## run the benchmarks and record them in docs/BENCHMARKS.md (ONLY=synth: just synth against AWS CDK)
+	@$(PY) bench/run.py $(ONLY)
