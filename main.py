@@ -28,8 +28,25 @@ from cdktf_fargate import (
     Table,
     TableConfig,
 )
-from todolist_names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
-from cdktf_fargate.static_site import config_js
+from todolist_names import (
+    API_PATH_PATTERN,
+    CLUSTER_NAME,
+    CONTAINER_NAME,
+    CONTAINER_PORT,
+    ENV_PREFIX,
+    NETWORK_NAME,
+    PIPELINE_NAME,
+    REPOSITORY_NAME,
+    SERVICE_NAME,
+    SITE_NAME,
+    SOURCE_REPOSITORY_DESCRIPTION,
+    SOURCE_REPOSITORY_NAME,
+    TABLE_ITEM_ACTIONS,
+    TABLE_ITEM_ACTIONS_POLICY,
+    TABLE_NAME,
+    TABLE_NAME_VARIABLE,
+    config_js,
+)
 
 NETWORK_STACK = "TodoList-Network"
 ECR_STACK = "TodoList-ECR"
@@ -41,18 +58,51 @@ BUILDSPEC = ROOT / "pipeline" / "buildspec.yml"
 WEB_DIR = ROOT / "web"
 
 
+def network_config(**settings) -> NetworkConfig:
+    return NetworkConfig(name=NETWORK_NAME, cidr="10.0.0.0/16", az_count=2, nat_gateway_count=1, **settings)
+
+
+def repository_config(**settings) -> ContainerRepositoryConfig:
+    return ContainerRepositoryConfig(name=REPOSITORY_NAME, **settings)
+
+
+def service_config(**settings) -> LoadBalancedFargateServiceConfig:
+    # The pipeline owns image rollouts, so Terraform leaves the service's task definition revision alone.
+    return LoadBalancedFargateServiceConfig(
+        service_name=SERVICE_NAME, cluster_name=CLUSTER_NAME, container_name=CONTAINER_NAME, container_port=CONTAINER_PORT,
+        ignore_task_definition_changes=True, **settings,
+    )
+
+
+def table_config(**settings) -> TableConfig:
+    return TableConfig(name=TABLE_NAME, **settings)
+
+
+def pipeline_config(**settings) -> PipelineConfig:
+    return PipelineConfig(
+        buildspec=BUILDSPEC.read_text(), name=PIPELINE_NAME,
+        repository_name=SOURCE_REPOSITORY_NAME, repository_description=SOURCE_REPOSITORY_DESCRIPTION, **settings,
+    )
+
+
+def website_config(api_base_url: str = "", **settings) -> StaticSiteConfig:
+    # In the cloud the page calls the API on its own origin (CloudFront forwards /todos* to the NLB).
+    return StaticSiteConfig(
+        site_dir=str(WEB_DIR), name=SITE_NAME, api_path_pattern=API_PATH_PATTERN,
+        generated_files={"config.js": config_js(api_base_url)}, **settings,
+    )
+
+
 @dataclass(frozen=True)
 class AppConfig:
-    """Everything the TodoList app is configured with, in one place."""
+    """Everything the TodoList app is configured with, in one place. Every name is the app's (todolist_names)."""
 
-    network: NetworkConfig = field(default_factory=lambda: NetworkConfig(name="todolist", cidr="10.0.0.0/16", az_count=2, nat_gateway_count=1))
-    repository: ContainerRepositoryConfig = field(default_factory=ContainerRepositoryConfig)
-    # The pipeline owns image rollouts, so Terraform leaves the service's task definition revision alone.
-    service: LoadBalancedFargateServiceConfig = field(default_factory=lambda: LoadBalancedFargateServiceConfig(ignore_task_definition_changes=True))
-    table: TableConfig = field(default_factory=TableConfig)
-    pipeline: PipelineConfig = field(default_factory=lambda: PipelineConfig(buildspec=BUILDSPEC.read_text()))
-    # In the cloud the page calls the API on its own origin (CloudFront forwards /todos* to the NLB).
-    website: StaticSiteConfig = field(default_factory=lambda: StaticSiteConfig(site_dir=str(WEB_DIR), generated_files={"config.js": config_js("")}))
+    network: NetworkConfig = field(default_factory=network_config)
+    repository: ContainerRepositoryConfig = field(default_factory=repository_config)
+    service: LoadBalancedFargateServiceConfig = field(default_factory=service_config)
+    table: TableConfig = field(default_factory=table_config)
+    pipeline: PipelineConfig = field(default_factory=pipeline_config)
+    website: StaticSiteConfig = field(default_factory=website_config)
 
     @classmethod
     def for_environment(cls, environment: Environment) -> "AppConfig":
@@ -60,15 +110,12 @@ class AppConfig:
         # images, a table that holds items and the load balancer. A real account keeps the protections.
         local = environment.is_local
         return cls(
-            repository=ContainerRepositoryConfig(force_delete=local),
-            service=LoadBalancedFargateServiceConfig(ignore_task_definition_changes=True, deletion_protection=not local),
-            table=TableConfig(deletion_protection=not local),
-            pipeline=PipelineConfig(buildspec=BUILDSPEC.read_text(), force_destroy_artifacts=local),
+            repository=repository_config(force_delete=local),
+            service=service_config(deletion_protection=not local),
+            table=table_config(deletion_protection=not local),
+            pipeline=pipeline_config(force_destroy_artifacts=local),
             # Locally the page is served by the local AWS's S3 and calls the service `make up` runs.
-            website=StaticSiteConfig(
-                site_dir=str(WEB_DIR), force_destroy=local,
-                generated_files={"config.js": config_js(environment.service_url if local else "")},
-            ),
+            website=website_config(environment.service_url if local else "", force_destroy=local),
         )
 
 
@@ -118,7 +165,7 @@ class EcsStack(AppStack):
         self.table = Table(self, "table", config=config.table)
         service_config = replace(config.service, environment={**config.service.environment, TABLE_NAME_VARIABLE: self.table.name})
         self.service = LoadBalancedFargateService(self, "service", config=service_config, network=network, repository=repository)
-        self.service.add_task_policy("todos-table", [self.table.item_statement(TABLE_ITEM_ACTIONS)])
+        self.service.add_task_policy(TABLE_ITEM_ACTIONS_POLICY, [self.table.item_statement(TABLE_ITEM_ACTIONS)])
         output(self, "LoadBalancerDNS", self.service.load_balancer_dns_name, "DNS name of the Network Load Balancer")
         output(self, "cluster_name", self.service.cluster_name, "ECS cluster name")
         output(self, "service_name", self.service.service_name, "ECS service name")
@@ -159,7 +206,7 @@ class WebsiteStack(AppStack):
 
 def build_app(environment: Environment | None = None, outdir: str | None = None, config: AppConfig | None = None) -> App:
     """Configure every stack; ``environment`` defaults to the one TODOLIST_* variables describe."""
-    environment = environment if environment is not None else Environment.from_env()
+    environment = environment if environment is not None else Environment.from_env(prefix=ENV_PREFIX)
     config = config if config is not None else AppConfig.for_environment(environment)
     app = App(outdir=outdir) if outdir else App()
     network = NetworkStack(app, environment, config.network)

@@ -5,7 +5,7 @@ The Orders API has its own name, image repository and port, and reuses the VPC a
 in network.json instead of creating a network. Run it with the library installed
 (``pip install git+<this repository>`` or ``pip install <path>``):
 
-    python main.py            # synthesizes into cdktf.out/ for TODOLIST_ENV (default: local)
+    python main.py            # synthesizes into cdktf.out/ for ORDERS_ENV (default: local)
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ STACK = "Orders-Service"
 
 def build_app(outdir: str | None = None) -> App:
     network = ExistingNetwork(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads((Path(__file__).parent / "network.json").read_text()).items()})
-    environment = Environment.from_env()
+    environment = Environment.from_env(prefix="ORDERS_")
     app = App(outdir=outdir) if outdir else App()
     stack = TerraformStack(app, STACK)
     environment.apply(stack, STACK)

@@ -16,7 +16,7 @@ from . import _lazy_provider
 
 _lazy_provider.install()  # before anything imports the provider package
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 _EXPORTS = {
     "ConfigError": "errors",
@@ -26,6 +26,7 @@ _EXPORTS = {
     "LoadBalancedFargateService": "fargate_service",
     "LoadBalancedFargateServiceConfig": "fargate_service",
     "HealthCheckProtocol": "fargate_service",
+    "ExistingCluster": "fargate_service",
     "Environment": "environment",
     "Target": "environment",
     "Network": "network",
@@ -47,7 +48,7 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:
     from .container_repository import ContainerRepository, ContainerRepositoryConfig, TagMutability
-    from .fargate_service import HealthCheckProtocol, LoadBalancedFargateService, LoadBalancedFargateServiceConfig
+    from .fargate_service import ExistingCluster, HealthCheckProtocol, LoadBalancedFargateService, LoadBalancedFargateServiceConfig
     from .environment import Environment, Target
     from .errors import ConfigError
     from .network import ExistingNetwork, Network, NetworkConfig

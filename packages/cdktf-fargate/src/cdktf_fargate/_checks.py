@@ -1,4 +1,8 @@
-"""Small validators shared by the config classes. Each raises ConfigError on failure."""
+"""Small validators shared by the config classes. Each raises ConfigError on failure.
+
+A value that is a Terraform token (see ``_tokens``) passes the format checks once its type is right.
+Names have their own rules in ``_names``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ import re
 from enum import Enum
 from typing import Any, TypeVar
 
+from ._tokens import is_unresolved
 from .errors import ConfigError
 
 E = TypeVar("E", bound=Enum)
 
 
 def int_in_range(field: str, value: Any, low: int, high: int | None = None) -> int:
+    if isinstance(value, float) and is_unresolved(value):
+        return value  # type: ignore[return-value]  # a number token
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(field, value, "must be an integer")
     if value < low or (high is not None and value > high):
@@ -21,9 +28,12 @@ def int_in_range(field: str, value: Any, low: int, high: int | None = None) -> i
     return value
 
 
-def matches(field: str, value: Any, pattern: str, allowed: str) -> str:
+def matches(field: str, value: Any, pattern: str, allowed: str, *, secret: bool = False) -> str:
+    """``value`` must be a string matching ``pattern``; a token string passes. ``secret``: never echo it."""
+    if isinstance(value, str) and is_unresolved(value):
+        return value
     if not isinstance(value, str) or not re.fullmatch(pattern, value):
-        raise ConfigError(field, value, allowed)
+        raise ConfigError(field, value, allowed, secret=secret)
     return value
 
 
@@ -35,7 +45,10 @@ def one_of(field: str, value: Any, enum: type[E]) -> E:
         raise ConfigError(field, value, f"must be one of {choices}") from None
 
 
-def ipv4_network(field: str, value: Any, min_prefix: int, max_prefix: int) -> ipaddress.IPv4Network:
+def ipv4_network(field: str, value: Any, min_prefix: int, max_prefix: int) -> ipaddress.IPv4Network | None:
+    """The network ``value`` names, or None for a token (a CIDR only Terraform knows)."""
+    if isinstance(value, str) and is_unresolved(value):
+        return None
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except (ipaddress.AddressValueError, ipaddress.NetmaskValueError, ValueError, TypeError):
@@ -51,9 +64,15 @@ def string_tuple(field: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def string_mapping(field: str, value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise ConfigError(field, value, "must be a mapping of strings to strings")
+def string_mapping(field: str, value: Any, *, secret_values: bool = False) -> dict[str, str]:
+    """A dict of strings to strings. ``secret_values``: a bad value is named by its key, never shown."""
+    if not isinstance(value, dict):
+        raise ConfigError(field, "<not shown>" if secret_values else value, "must be a mapping of strings to strings", secret=secret_values)
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise ConfigError(field, key, "keys must be strings")
+        if not isinstance(item, str):
+            raise ConfigError(f"{field}[{key!r}]", item, "must be a string", secret=secret_values)
     return dict(value)
 
 

@@ -1,18 +1,68 @@
-"""IAM policy documents shared by the constructs."""
+"""IAM policy documents shared by the constructs, and the check of statements callers hand in.
+
+Documents are built with ``Fn.jsonencode`` (see ``_terraform.jsonencode``), not ``json.dumps``: they hold
+tokens (ARNs of other resources), and only ``jsonencode`` keeps ``cdktf synth --hcl`` valid.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, Sequence
+
+from ._terraform import jsonencode
+from ._tokens import is_unresolved
+from .errors import ConfigError
+
+STATEMENT_KEYS = ("Sid", "Effect", "Action", "Resource", "Condition")
 
 
 def trust_policy(service: str) -> str:
     """A trust policy that lets exactly one AWS service assume the role."""
-    return json.dumps({
+    return jsonencode({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
     })
 
 
 def policy_document(statements: list[dict[str, Any]]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+    return jsonencode({"Version": "2012-10-17", "Statement": statements})
+
+
+def check_statements(field: str, statements: Any) -> list[dict[str, Any]]:
+    """Statements of an identity policy AWS accepts and that grant nothing by wildcard.
+
+    Each is a mapping with ``Effect`` (``Allow`` or ``Deny``), ``Action`` (one action or a non-empty list,
+    each ``service:Action`` without ``*``) and ``Resource`` (one ARN or a non-empty list; ``*`` only where
+    the service has no resource-level permissions), optionally ``Sid`` and ``Condition``.
+    """
+    if isinstance(statements, dict) or not isinstance(statements, (list, tuple)) or not statements:
+        raise ConfigError(field, statements, "must be a non-empty list of IAM statements (dicts with Effect, Action and Resource)")
+    checked = []
+    for i, statement in enumerate(statements):
+        where = f"{field}[{i}]"
+        if not isinstance(statement, dict):
+            raise ConfigError(where, statement, "must be a dict with Effect, Action and Resource")
+        unknown = sorted(set(statement) - set(STATEMENT_KEYS))
+        if unknown:
+            raise ConfigError(where, unknown, f"holds keys an identity policy statement does not take here; allowed: {', '.join(STATEMENT_KEYS)}")
+        for key in ("Effect", "Action", "Resource"):
+            if key not in statement:
+                raise ConfigError(f"{where}['{key}']", None, f"is required: a statement needs Effect, Action and Resource")
+        if statement["Effect"] not in ("Allow", "Deny"):
+            raise ConfigError(f"{where}['Effect']", statement["Effect"], "must be 'Allow' or 'Deny'")
+        for action in _strings(f"{where}['Action']", statement["Action"]):
+            if is_unresolved(action):
+                continue
+            if "*" in action or ":" not in action:
+                raise ConfigError(f"{where}['Action']", action, "must name one action exactly, like 's3:GetObject': no '*' wildcards")
+        _strings(f"{where}['Resource']", statement["Resource"])
+        if "Condition" in statement and not isinstance(statement["Condition"], dict):
+            raise ConfigError(f"{where}['Condition']", statement["Condition"], "must be a dict of condition operators")
+        checked.append(dict(statement))
+    return checked
+
+
+def _strings(field: str, value: Any) -> Sequence[str]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, (list, tuple)) or not values or not all(isinstance(v, str) and v for v in values):
+        raise ConfigError(field, value, "must be a non-empty string or a non-empty list of them")
+    return values

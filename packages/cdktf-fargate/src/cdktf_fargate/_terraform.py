@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cdktf import TerraformElement
@@ -30,3 +30,24 @@ def skip_check(element: "TerraformElement", check_id: str, reason: str) -> None:
         TerraformStack.of(element).add_override(f"//.{SKIPPED_CHECKS_KEY}.{element.friendly_unique_id}.{check_id}", reason)
     else:
         element.add_override(f"//.{SKIPPED_CHECKS_KEY}.{check_id}", reason)
+
+
+def jsonencode(value: Any) -> str:
+    """``Fn.jsonencode(value)``: JSON that may hold tokens and stays valid in ``cdktf synth --hcl``.
+
+    cdktf 0.21 writes the strings inside a ``jsonencode`` expression without escaping quotes,
+    backslashes, line breaks or ``%{`` (only ``${``); they are escaped here, so any text survives.
+    """
+    from cdktf import Fn
+
+    return Fn.jsonencode(_hcl_strings(value))
+
+
+def _hcl_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t").replace("%{", "%%{")
+    if isinstance(value, dict):
+        return {_hcl_strings(k): _hcl_strings(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_hcl_strings(v) for v in value]
+    return value

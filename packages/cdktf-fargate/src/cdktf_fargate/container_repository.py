@@ -11,13 +11,9 @@ from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository, EcrRepositoryEncryptionConfiguration
 from constructs import Construct
 
-from . import _checks
+from . import _checks, _names
 from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
-REPOSITORY_NAME = "todolist/service"  # FIXME(#14): derive from the construct path
-
-# ECR's own rule for repository names (CreateRepository API reference).
-_REPOSITORY_PATTERN = r"(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"
 
 
 class TagMutability(str, Enum):
@@ -29,8 +25,9 @@ class TagMutability(str, Enum):
 class ContainerRepositoryConfig:
     """Settings of :class:`ContainerRepository`."""
 
-    name: str = REPOSITORY_NAME
-    """Repository name: lowercase path segments of letters, digits, ``.``, ``_``, ``-``. Default ``todolist/service``."""
+    name: str | None = None
+    """Repository name: lowercase path segments of letters, digits, ``.``, ``_``, ``-``.
+    Default: derived from the construct path (``<stack>-<id>-<hash>``, lowercase)."""
     tag_mutability: TagMutability = TagMutability.MUTABLE
     """``MUTABLE`` (default) or ``IMMUTABLE``. Mutable because the pipeline re-pushes ``latest`` on every
     build; the commit-id tag it also pushes is what deployments reference, and it never moves."""
@@ -46,23 +43,32 @@ class ContainerRepositoryConfig:
     """Extra tags. Default none."""
 
     def __post_init__(self) -> None:
-        _checks.matches(
-            "name", self.name, _REPOSITORY_PATTERN,
-            "must be 2-256 characters of lowercase path segments (a-z, 0-9, '.', '_', '-', separated by '/')",
-        )
+        if self.name is not None:
+            _names.ECR_REPOSITORY.check("name", self.name)
         object.__setattr__(self, "tag_mutability", _checks.one_of("tag_mutability", self.tag_mutability, TagMutability))
         _checks.boolean("scan_on_push", self.scan_on_push)
         _checks.int_in_range("keep_images", self.keep_images, 1, 1000)
         _checks.int_in_range("untagged_expiry_days", self.untagged_expiry_days, 1, 365)
         _checks.boolean("force_delete", self.force_delete)
-        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
 
 class ContainerRepository(Construct):
     """ECR repository with scan on push, encryption and a lifecycle policy.
 
-    Attributes: ``name``, ``url``, ``arn``.
+    Attributes: ``name``, ``url``, ``arn``; the resources ``repository``, ``lifecycle_policy``.
     """
+
+    name: str
+    """Repository name (a token)."""
+    url: str
+    """Repository URL, the ``docker push`` target (a token)."""
+    arn: str
+    """Repository ARN (a token)."""
+    repository: EcrRepository
+    """The ECR repository."""
+    lifecycle_policy: EcrLifecyclePolicy
+    """Its lifecycle policy."""
 
     def __init__(self, scope: Construct, id: str, *, config: ContainerRepositoryConfig | None = None) -> None:
         config = config if config is not None else ContainerRepositoryConfig()
@@ -73,7 +79,7 @@ class ContainerRepository(Construct):
 
         repository = EcrRepository(
             self, "repository",
-            name=config.name,
+            name=config.name if config.name is not None else _names.ECR_REPOSITORY.unique(self),
             image_tag_mutability=config.tag_mutability.value,
             image_scanning_configuration={"scan_on_push": config.scan_on_push},
             encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="AES256")],
@@ -83,11 +89,12 @@ class ContainerRepository(Construct):
         skip_check(repository, "CKV_AWS_136", AWS_MANAGED_KEYS)
         if config.tag_mutability is TagMutability.MUTABLE:
             skip_check(repository, "CKV_AWS_51", "tag_mutability=MUTABLE in this configuration: a pipeline moves 'latest'; deployments use commit tags")
-        EcrLifecyclePolicy(self, "lifecycle", repository=repository.name, policy=json.dumps(lifecycle_policy(config)))
+        self.lifecycle_policy = EcrLifecyclePolicy(self, "lifecycle", repository=repository.name, policy=json.dumps(lifecycle_policy(config)))
 
         self.name: str = repository.name
         self.url: str = repository.repository_url
         self.arn: str = repository.arn
+        self.repository = repository
 
 
 def lifecycle_policy(config: ContainerRepositoryConfig) -> dict:

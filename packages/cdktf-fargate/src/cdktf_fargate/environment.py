@@ -1,21 +1,24 @@
 """Where the stacks deploy: the local AWS on loopback (default) or a real AWS account.
 
-One switch, ``TODOLIST_ENV``, chooses. ``Environment.from_env()`` reads it and the few other
-variables below; ``Environment.apply(stack, stack_name)`` gives a stack its AWS provider and its
-S3 remote state, both pointed at the chosen environment.
+One switch, ``<prefix>ENV``, chooses. ``Environment.from_env(prefix=...)`` reads it and the few other
+variables below; ``Environment.apply(stack, stack_name)`` gives a stack its AWS provider, its S3 remote
+state (with S3-native locking) and ``required_version`` (Terraform >= 1.10, which that locking needs),
+all pointed at the chosen environment. The prefix is the app's: ``CDKTF_FARGATE_`` unless it passes
+another (an app passes its own, like ``MYAPP_``).
 
 | variable | default | meaning |
 |---|---|---|
-| ``TODOLIST_ENV`` | ``local`` | ``local``: every endpoint is the local AWS; ``aws``: a real account |
-| ``TODOLIST_REGION`` | ``AWS_REGION``, then ``us-east-1`` | region of the provider and the state bucket |
-| ``TODOLIST_LOCAL_AWS_PORT`` | ``5050`` | port of the local AWS on 127.0.0.1 (``local`` only) |
-| ``TODOLIST_STATE_BUCKET`` | ``todolist-tfstate-local`` for ``local``; required for ``aws`` | S3 bucket holding Terraform state |
-| ``TODOLIST_SERVICE_PORT`` | ``8080`` | port of the service ``make up`` runs on 127.0.0.1 (``local`` only) |
+| ``<prefix>ENV`` | ``local`` | ``local``: every endpoint is the local AWS; ``aws``: a real account |
+| ``<prefix>REGION`` | ``AWS_REGION``, then ``us-east-1`` | region of the provider and the state bucket |
+| ``<prefix>LOCAL_AWS_PORT`` | ``5050`` | port of the local AWS on 127.0.0.1 (``local`` only) |
+| ``<prefix>STATE_BUCKET`` | ``<app>-tfstate-local`` for ``local`` (``cdktf-fargate-tfstate-local`` for the default prefix); required for ``aws`` | S3 bucket holding Terraform state |
+| ``<prefix>SERVICE_PORT`` | ``8080`` | port of the service ``make up`` runs on 127.0.0.1 (``local`` only) |
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Mapping
@@ -30,7 +33,17 @@ LOCAL_HOST = "127.0.0.1"
 DEFAULT_LOCAL_PORT = 5050
 DEFAULT_SERVICE_PORT = 8080
 DEFAULT_REGION = "us-east-1"
-LOCAL_STATE_BUCKET = "todolist-tfstate-local"
+DEFAULT_PREFIX = "CDKTF_FARGATE_"
+REQUIRED_TERRAFORM = ">= 1.10"
+"""``required_version`` of every stack: S3-native state locking (``use_lockfile``) needs Terraform 1.10."""
+
+
+def local_state_bucket(prefix: str) -> str:
+    """Default state bucket on the local AWS for an app's variable prefix: ``MYAPP_`` -> ``myapp-tfstate-local``."""
+    return f"{prefix.strip('_').lower().replace('_', '-')}-tfstate-local"
+
+
+LOCAL_STATE_BUCKET = local_state_bucket(DEFAULT_PREFIX)
 LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are not secrets
 
 # Provider endpoint keys (AWS provider 5.100.0) of every service the constructs use.
@@ -66,39 +79,55 @@ class Environment:
     region: str = DEFAULT_REGION
     """AWS region for resources and state. Default ``us-east-1``."""
     state_bucket: str = LOCAL_STATE_BUCKET
-    """S3 bucket for Terraform state (created by the bootstrap). Default ``todolist-tfstate-local``."""
+    """S3 bucket for Terraform state (created by the bootstrap). Default ``cdktf-fargate-tfstate-local``."""
     local_port: int = DEFAULT_LOCAL_PORT
     """Port of the local AWS on 127.0.0.1; ignored for ``aws``. Default 5050."""
     service_port: int = DEFAULT_SERVICE_PORT
     """Port of the locally run service on 127.0.0.1; ignored for ``aws``. Default 8080."""
+    variable_prefix: str = DEFAULT_PREFIX
+    """Prefix of the environment variables this environment is read from; errors name the variables with it.
+    Default ``CDKTF_FARGATE_``."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "target", _checks.one_of("TODOLIST_ENV", self.target, Target))
-        _checks.matches("TODOLIST_REGION", self.region, _REGION_PATTERN, "must be an AWS region name like 'us-east-1'")
+        _checks.matches("variable_prefix", self.variable_prefix, r"[A-Z][A-Z0-9_]*_", "must be uppercase letters, digits and '_', ending with '_', like 'MYAPP_'")
+        v = self.variable
+        object.__setattr__(self, "target", _checks.one_of(v("ENV"), self.target, Target))
+        _checks.matches(v("REGION"), self.region, _REGION_PATTERN, "must be an AWS region name like 'us-east-1'")
         _checks.matches(
-            "TODOLIST_STATE_BUCKET", self.state_bucket, _BUCKET_PATTERN,
+            v("STATE_BUCKET"), self.state_bucket, _BUCKET_PATTERN,
             "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
         )
-        _checks.int_in_range("TODOLIST_LOCAL_AWS_PORT", self.local_port, 1024, 65535)
-        _checks.int_in_range("TODOLIST_SERVICE_PORT", self.service_port, 1024, 65535)
+        _checks.int_in_range(v("LOCAL_AWS_PORT"), self.local_port, 1024, 65535)
+        _checks.int_in_range(v("SERVICE_PORT"), self.service_port, 1024, 65535)
         if self.is_local and self.service_port == self.local_port:
-            raise ConfigError("TODOLIST_SERVICE_PORT", self.service_port, "must differ from TODOLIST_LOCAL_AWS_PORT")
+            raise ConfigError(v("SERVICE_PORT"), self.service_port, f"must differ from {v('LOCAL_AWS_PORT')}")
+
+    def variable(self, name: str) -> str:
+        """Full name of one of this environment's variables: ``variable("ENV")`` -> ``MYAPP_ENV``."""
+        return f"{self.variable_prefix}{name}"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Environment":
-        """Build the environment from ``TODOLIST_*`` variables (see the module docstring)."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, prefix: str = DEFAULT_PREFIX) -> "Environment":
+        """Build the environment from ``<prefix>*`` variables (see the module docstring).
+
+        ``prefix`` is the app's (like ``MYAPP_``); the default is ``CDKTF_FARGATE_``.
+        The local state bucket defaults to one named after the prefix (:func:`local_state_bucket`).
+        """
         env = os.environ if environ is None else environ
-        target = env.get("TODOLIST_ENV", Target.LOCAL.value)
-        region = env.get("TODOLIST_REGION") or env.get("AWS_REGION") or DEFAULT_REGION
-        bucket = env.get("TODOLIST_STATE_BUCKET")
+        if not isinstance(prefix, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*_", prefix):
+            raise ConfigError("prefix", prefix, "must be uppercase letters, digits and '_', ending with '_', like 'MYAPP_'")
+        target = env.get(f"{prefix}ENV", Target.LOCAL.value)
+        region = env.get(f"{prefix}REGION") or env.get("AWS_REGION") or DEFAULT_REGION
+        bucket = env.get(f"{prefix}STATE_BUCKET")
         if bucket is None:
             if target == Target.AWS.value:
-                raise ConfigError("TODOLIST_STATE_BUCKET", None, "is required when TODOLIST_ENV=aws; run 'make bootstrap' to create one")
-            bucket = LOCAL_STATE_BUCKET
+                raise ConfigError(f"{prefix}STATE_BUCKET", None, f"is required when {prefix}ENV=aws; run 'make bootstrap' to create one")
+            bucket = local_state_bucket(prefix)
         return cls(
             target=target, region=region, state_bucket=bucket,
-            local_port=_port(env, "TODOLIST_LOCAL_AWS_PORT", DEFAULT_LOCAL_PORT),
-            service_port=_port(env, "TODOLIST_SERVICE_PORT", DEFAULT_SERVICE_PORT),
+            local_port=_port(env, f"{prefix}LOCAL_AWS_PORT", DEFAULT_LOCAL_PORT),
+            service_port=_port(env, f"{prefix}SERVICE_PORT", DEFAULT_SERVICE_PORT),
+            variable_prefix=prefix,
         )
 
     @property
@@ -119,7 +148,7 @@ class Environment:
         return f"{stack_name}/terraform.tfstate"
 
     def apply(self, stack: "TerraformStack", stack_name: str) -> None:
-        """Give ``stack`` its AWS provider and S3 backend for this environment."""
+        """Give ``stack`` its AWS provider and S3 backend for this environment, and require Terraform >= 1.10."""
         # Imported here so that tools can read an Environment without loading jsii.
         from cdktf import S3Backend
         from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -135,6 +164,7 @@ class Environment:
         )
         # cdktf 0.21's S3Backend has no use_lockfile (S3-native locking, Terraform >= 1.10).
         stack.add_override("terraform.backend.s3.use_lockfile", True)
+        stack.add_override("terraform.required_version", REQUIRED_TERRAFORM)
 
     def _provider_overrides(self) -> dict:
         if not self.is_local:

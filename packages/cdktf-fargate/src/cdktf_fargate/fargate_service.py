@@ -2,13 +2,14 @@
 
 What AWS CDK's ``NetworkLoadBalancedFargateService`` creates (cluster, task definition, log group,
 execution and task roles, service, security group, NLB, listener, target group), with the
-wildcard permissions and the open 0.0.0.0/0 container port of the seed left out. See
-docs/PARITY.md for the resource-by-resource comparison.
+wildcard permissions and the open 0.0.0.0/0 container port of the seed left out. A service can
+instead join an existing cluster (``cluster=``: another service, or :class:`ExistingCluster`), and
+can be TLS-only (``enable_tls`` with ``tls_only``). See docs/PARITY.md for the resource-by-resource
+comparison.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -32,12 +33,12 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
-from . import _checks
-from ._iam import policy_document, trust_policy
-from ._terraform import AWS_MANAGED_KEYS, skip_check
+from . import _checks, _names
+from ._iam import check_statements, policy_document, trust_policy
+from ._terraform import AWS_MANAGED_KEYS, jsonencode, skip_check
+from ._tokens import is_unresolved
 from .errors import ConfigError
-CLUSTER_NAME, CONTAINER_NAME, CONTAINER_PORT = "TodoList-Cluster", "TodoList-Service", 8080  # FIXME(#14)
-from .refs import NetworkRef, RepositoryRef
+from .refs import ClusterRef, NetworkRef, RepositoryRef
 
 # Fargate's valid task sizes: CPU units -> allowed memory in MiB.
 FARGATE_SIZES: dict[int, tuple[int, ...]] = {
@@ -51,7 +52,8 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
 }
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 TLS_PORT = 443
-_NAME_PATTERN = r"[A-Za-z][A-Za-z0-9_-]{0,31}"
+DEFAULT_CONTAINER_NAME = "web"
+DEFAULT_CONTAINER_PORT = 8080
 _ENV_NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
 _SECRET_ARN_PATTERN = r"arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter/.+|secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)"
 _CERTIFICATE_ARN_PATTERN = r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+"
@@ -66,15 +68,18 @@ class HealthCheckProtocol(str, Enum):
 class LoadBalancedFargateServiceConfig:
     """Settings of :class:`LoadBalancedFargateService`."""
 
-    service_name: str = "TodoList-Service"
-    """ECS service name, also the prefix of the task family, log group, roles and load balancer. Default ``TodoList-Service``."""
-    cluster_name: str = CLUSTER_NAME
-    """ECS cluster name. Default ``TodoList-Cluster``."""
+    service_name: str | None = None
+    """ECS service name (1-255 letters, digits, '-', '_'), also the base of the task family, log group,
+    roles, security group and load balancer names, each fitted to its AWS rule. Default: derived from
+    the construct path (``<stack>-<id>-<hash>``)."""
+    cluster_name: str | None = None
+    """Name of the ECS cluster the service creates; must be left unset when it joins an existing one
+    (``cluster=``). Default: derived from the construct path (``<stack>-<id>-cluster-<hash>``)."""
     container_insights: bool = True
-    """CloudWatch Container Insights on the cluster. Default True."""
-    container_name: str = CONTAINER_NAME
-    """Container name; the pipeline's imagedefinitions.json must use the same. Default ``TodoList-Service``."""
-    container_port: int = CONTAINER_PORT
+    """CloudWatch Container Insights on the cluster the service creates (not used with ``cluster=``). Default True."""
+    container_name: str = DEFAULT_CONTAINER_NAME
+    """Container name; the pipeline's imagedefinitions.json must use the same. Default ``web``."""
+    container_port: int = DEFAULT_CONTAINER_PORT
     """Port the container listens on, 1 to 65535. Default 8080."""
     image_tag: str = "latest"
     """Tag of the image in the repository. Default ``latest``."""
@@ -85,7 +90,8 @@ class LoadBalancedFargateServiceConfig:
     environment: Mapping[str, str] = field(default_factory=dict)
     """Environment variables of the container. Default none."""
     secrets: Mapping[str, str] = field(default_factory=dict)
-    """Variable name -> SSM parameter or Secrets Manager ARN; the execution role may read exactly these. Default none."""
+    """Variable name -> SSM parameter or Secrets Manager ARN (or a token); the execution role may read
+    exactly these. Errors never show these values. Default none."""
     log_retention_days: int = 365
     """Retention of the container log group, one of CloudWatch's values. Default 365."""
     desired_count: int = 1
@@ -103,7 +109,7 @@ class LoadBalancedFargateServiceConfig:
     deletion_protection: bool = True
     """Deletion protection on the load balancer. Default True."""
     listener_port: int = 80
-    """TCP listener port of the NLB. Default 80."""
+    """Plaintext TCP listener port of the NLB (no such listener when ``tls_only``). Default 80."""
     deregistration_delay_s: int = 30
     """Seconds a deregistering target keeps its connections, 0 to 3600. Default 30."""
     health_check_protocol: HealthCheckProtocol = HealthCheckProtocol.TCP
@@ -111,9 +117,13 @@ class LoadBalancedFargateServiceConfig:
     health_check_path: str = "/health"
     """Path of the HTTP health check. Default ``/health``."""
     enable_tls: bool = False
-    """Add a TLS listener on 443 with ``tls_certificate_arn`` and a TLS 1.3 policy. Default False."""
+    """Add a TLS listener on ``tls_port`` with ``tls_certificate_arn`` and a TLS 1.3 policy. Default False."""
     tls_certificate_arn: str = ""
-    """ACM certificate ARN for the TLS listener. Default none."""
+    """ACM certificate ARN (or a token, such as a ``DataAwsAcmCertificate`` lookup) for the TLS listener. Default none."""
+    tls_port: int = TLS_PORT
+    """Port of the TLS listener. Default 443."""
+    tls_only: bool = False
+    """Serve TLS only: no plaintext listener on ``listener_port``. Needs ``enable_tls``. Default False."""
     enable_autoscaling: bool = False
     """Target-tracking autoscaling on average CPU. Default False."""
     autoscaling_min: int = 1
@@ -130,8 +140,11 @@ class LoadBalancedFargateServiceConfig:
     """Extra tags on every resource. Default none."""
 
     def __post_init__(self) -> None:
-        for name in ("service_name", "cluster_name", "container_name"):
-            _checks.matches(name, getattr(self, name), _NAME_PATTERN, "must start with a letter and hold at most 32 letters, digits, '-' or '_'")
+        if self.service_name is not None:
+            _names.ECS_SERVICE.check("service_name", self.service_name)
+        if self.cluster_name is not None:
+            _names.ECS_CLUSTER.check("cluster_name", self.cluster_name)
+        _names.CONTAINER.check("container_name", self.container_name)
         _checks.boolean("container_insights", self.container_insights)
         _checks.int_in_range("container_port", self.container_port, 1, 65535)
         _checks.matches("image_tag", self.image_tag, r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", "must be a Docker tag: up to 128 letters, digits, '_', '.', '-'")
@@ -141,15 +154,21 @@ class LoadBalancedFargateServiceConfig:
         if self.memory_mib not in FARGATE_SIZES[self.cpu]:
             allowed = FARGATE_SIZES[self.cpu]
             raise ConfigError("memory_mib", self.memory_mib, f"with cpu={self.cpu} Fargate allows {allowed[0]} to {allowed[-1]} MiB in the steps {', '.join(map(str, allowed[:3]))}, ...")
-        environment = _checks.string_mapping("environment", self.environment)
-        secrets = _checks.string_mapping("secrets", self.secrets)
+        # Either may hold a secret (a password put in environment by mistake): values are never shown.
+        environment = _checks.string_mapping("environment", self.environment, secret_values=True)
+        secrets = _checks.string_mapping("secrets", self.secrets, secret_values=True)
         for name in (*environment, *secrets):
             if not re.fullmatch(_ENV_NAME_PATTERN, name):
                 raise ConfigError("environment" if name in environment else "secrets", name, "variable names must be letters, digits and '_', not starting with a digit")
         for name in set(environment) & set(secrets):
             raise ConfigError("secrets", name, "must not repeat a name that environment already sets")
         for name, arn in secrets.items():
-            _checks.matches(f"secrets[{name!r}]", arn, _SECRET_ARN_PATTERN, "must be an SSM parameter ARN or a Secrets Manager secret ARN")
+            _checks.matches(
+                f"secrets[{name!r}]", arn, _SECRET_ARN_PATTERN,
+                "must be the ARN of the secret, not the secret: an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>) "
+                "or a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
+                secret=True,
+            )
         object.__setattr__(self, "environment", environment)
         object.__setattr__(self, "secrets", secrets)
         _checks.log_retention_days("log_retention_days", self.log_retention_days)
@@ -165,12 +184,16 @@ class LoadBalancedFargateServiceConfig:
         object.__setattr__(self, "health_check_protocol", _checks.one_of("health_check_protocol", self.health_check_protocol, HealthCheckProtocol))
         _checks.matches("health_check_path", self.health_check_path, r"/[\x21-\x7e]{0,1023}", "must be a path starting with '/'")
         _checks.boolean("enable_tls", self.enable_tls)
+        _checks.boolean("tls_only", self.tls_only)
+        _checks.int_in_range("tls_port", self.tls_port, 1, 65535)
+        if self.tls_only and not self.enable_tls:
+            raise ConfigError("tls_only", self.tls_only, "needs enable_tls=True (and tls_certificate_arn): a TLS-only service serves the TLS listener")
         if self.enable_tls:
             if not self.tls_certificate_arn:
                 raise ConfigError("tls_certificate_arn", self.tls_certificate_arn, "is required when enable_tls is True: an ACM certificate ARN")
             _checks.matches("tls_certificate_arn", self.tls_certificate_arn, _CERTIFICATE_ARN_PATTERN, "must be an ACM certificate ARN")
-            if self.listener_port == TLS_PORT:
-                raise ConfigError("listener_port", self.listener_port, f"must differ from the TLS listener's port {TLS_PORT} when enable_tls is True")
+            if not self.tls_only and self.listener_port == self.tls_port:
+                raise ConfigError("listener_port", self.listener_port, f"must differ from the TLS listener's port tls_port={self.tls_port} when enable_tls is True")
         _checks.boolean("enable_autoscaling", self.enable_autoscaling)
         _checks.int_in_range("autoscaling_min", self.autoscaling_min, 1)
         _checks.int_in_range("autoscaling_max", self.autoscaling_max, 1)
@@ -178,41 +201,129 @@ class LoadBalancedFargateServiceConfig:
             raise ConfigError("autoscaling_max", self.autoscaling_max, f"must be at least autoscaling_min={self.autoscaling_min}")
         _checks.int_in_range("autoscaling_cpu_percent", self.autoscaling_cpu_percent, 10, 90)
         _checks.boolean("ignore_task_definition_changes", self.ignore_task_definition_changes)
-        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
+
+
+@dataclass(frozen=True)
+class ExistingCluster:
+    """An ECS cluster built elsewhere (another stack, another team), for ``LoadBalancedFargateService(cluster=...)``.
+
+    Either field may be a Terraform token (``DataAwsEcsCluster(...).cluster_name``, another stack's attribute).
+    """
+
+    cluster_name: str
+    """Name of the cluster. Required."""
+    cluster_arn: str
+    """ARN of the cluster, like ``arn:aws:ecs:us-east-1:123456789012:cluster/name``. Required."""
+
+    def __post_init__(self) -> None:
+        _names.ECS_CLUSTER.check("cluster_name", self.cluster_name)
+        _checks.matches("cluster_arn", self.cluster_arn, r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}", "must be an ECS cluster ARN like 'arn:aws:ecs:us-east-1:123456789012:cluster/name'")
 
 
 class LoadBalancedFargateService(Construct):
-    """Cluster, task definition, service, security group, log group, roles and NLB.
+    """Cluster (unless it joins one), task definition, service, security group, log group, roles and NLB.
 
-    Attributes: ``cluster_name``, ``cluster_arn``, ``service_name``, ``service_arn``, ``task_definition_family``, ``task_definition_arn``,
-    ``log_group_name``, ``load_balancer_dns_name``, ``task_role_arn``, ``execution_role_arn``,
-    ``task_role_name``, ``security_group_id``, ``container_name``.
+    Attributes: ``cluster_name``, ``cluster_arn``, ``service_name``, ``service_arn``, ``task_definition_family``,
+    ``task_definition_arn``, ``log_group_name``, ``load_balancer_dns_name``, ``load_balancer_arn``,
+    ``target_group_arn``, ``task_role_arn``, ``execution_role_arn``, ``task_role_name``, ``security_group_id``,
+    ``container_name``; the resources ``cluster``, ``service``, ``task_definition``, ``log_group``,
+    ``execution_role``, ``task_role``, ``security_group``, ``load_balancer``, ``target_group``, ``listener``,
+    ``tls_listener``, ``scaling_target``.
     """
+
+    cluster_name: str
+    """Name of the cluster the service runs in."""
+    cluster_arn: str
+    """ARN of that cluster."""
+    service_name: str
+    """ECS service name."""
+    service_arn: str
+    """ECS service ARN."""
+    task_definition_family: str
+    """Task definition family."""
+    task_definition_arn: str
+    """ARN of the task definition revision Terraform registered."""
+    log_group_name: str
+    """CloudWatch log group of the container."""
+    load_balancer_dns_name: str
+    """DNS name of the Network Load Balancer."""
+    load_balancer_arn: str
+    """ARN of the Network Load Balancer."""
+    target_group_arn: str
+    """ARN of the target group."""
+    task_role_arn: str
+    """ARN of the role the application runs with (grant it more with ``add_task_policy``)."""
+    task_role_name: str
+    """Name of that role."""
+    execution_role_arn: str
+    """ARN of the role ECS pulls the image and writes logs with."""
+    security_group_id: str
+    """Security group of the tasks."""
+    container_name: str
+    """Container name (for the pipeline's imagedefinitions.json)."""
+    cluster: EcsCluster | None
+    """The cluster the service created, or None when it joined one (``cluster=``)."""
+    service: EcsService
+    """The ECS service."""
+    task_definition: EcsTaskDefinition
+    """The task definition."""
+    log_group: CloudwatchLogGroup
+    """The container's log group."""
+    execution_role: IamRole
+    """The execution role."""
+    task_role: IamRole
+    """The task role."""
+    security_group: SecurityGroup
+    """The tasks' security group."""
+    load_balancer: Lb
+    """The Network Load Balancer."""
+    target_group: LbTargetGroup
+    """The target group (ip targets on the container port)."""
+    listener: LbListener | None
+    """The plaintext TCP listener, or None when ``tls_only``."""
+    tls_listener: LbListener | None
+    """The TLS listener, or None without ``enable_tls``."""
+    scaling_target: AppautoscalingTarget | None
+    """The autoscaling target, or None without ``enable_autoscaling``."""
 
     def __init__(
         self, scope: Construct, id: str, *, config: LoadBalancedFargateServiceConfig | None = None,
-        network: NetworkRef, repository: RepositoryRef,
+        network: NetworkRef, repository: RepositoryRef, cluster: ClusterRef | None = None,
     ) -> None:
         config = config if config is not None else LoadBalancedFargateServiceConfig()
         if not isinstance(config, LoadBalancedFargateServiceConfig):
             raise ConfigError("config", config, "must be a LoadBalancedFargateServiceConfig")
+        if cluster is not None:
+            if not (isinstance(getattr(cluster, "cluster_name", None), str) and isinstance(getattr(cluster, "cluster_arn", None), str)):
+                raise ConfigError("cluster", cluster, "must have cluster_name and cluster_arn: another service, or an ExistingCluster")
+            if config.cluster_name is not None:
+                raise ConfigError("cluster_name", config.cluster_name, "must be left unset when the service joins an existing cluster (cluster=...)")
         super().__init__(scope, id)
         self.config = config
         tags = dict(config.tags) or None
-        name = config.service_name
+        name = config.service_name if config.service_name is not None else _names.ECS_SERVICE.unique(self)
 
-        cluster = EcsCluster(
-            self, "cluster", name=config.cluster_name,
-            setting=[EcsClusterSetting(name="containerInsights", value="enabled" if config.container_insights else "disabled")],
-            tags=tags,
-        )
-        log_group = CloudwatchLogGroup(self, "logs", name=f"/ecs/{name}", retention_in_days=config.log_retention_days, tags=tags)
+        def derived(rule: _names.NameRule, suffix: str, text: str | None = None) -> str:
+            return rule.derive(self, text if text is not None else f"{name}-{suffix}", suffix)
+
+        self.cluster = None
+        if cluster is None:
+            self.cluster = EcsCluster(
+                self, "cluster", name=config.cluster_name if config.cluster_name is not None else _names.ECS_CLUSTER.unique(self, "cluster"),
+                setting=[EcsClusterSetting(name="containerInsights", value="enabled" if config.container_insights else "disabled")],
+                tags=tags,
+            )
+            cluster_name, cluster_arn = self.cluster.name, self.cluster.arn
+        else:
+            cluster_name, cluster_arn = cluster.cluster_name, cluster.cluster_arn
+        log_group = CloudwatchLogGroup(self, "logs", name=derived(_names.LOG_GROUP, "logs", f"/ecs/{name}"), retention_in_days=config.log_retention_days, tags=tags)
         skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
-        execution_role = IamRole(self, "execution-role", name=f"{name}-execution", assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
+        execution_role = IamRole(self, "execution-role", name=derived(_names.IAM_ROLE, "execution"), assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
         IamRolePolicy(self, "execution-policy", role=execution_role.id, name="pull-image-write-logs", policy=policy_document(self._execution_statements(repository.arn, log_group.arn)))
-        task_role = IamRole(self, "task-role", name=f"{name}-task", assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
-        self._task_role = task_role
+        task_role = IamRole(self, "task-role", name=derived(_names.IAM_ROLE, "task"), assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
+        self.task_role = task_role
         if config.enable_execute_command:
             self.add_task_policy("ecs-exec", [{
                 "Effect": "Allow",
@@ -234,13 +345,17 @@ class LoadBalancedFargateService(Construct):
             },
         }
         task_definition = EcsTaskDefinition(
-            self, "task", family=name, requires_compatibilities=["FARGATE"], network_mode="awsvpc",
+            self, "task", family=derived(_names.TASK_FAMILY, "task", name), requires_compatibilities=["FARGATE"], network_mode="awsvpc",
             cpu=str(config.cpu), memory=str(config.memory_mib),
             execution_role_arn=execution_role.arn, task_role_arn=task_role.arn,
-            container_definitions=json.dumps([container]), tags=tags,
+            container_definitions=jsonencode([container]), tags=tags,
         )
 
-        security_group = SecurityGroup(self, "security-group", name=f"{name}-tasks", description=f"{name} tasks: container port from the VPC only", vpc_id=network.vpc_id, tags=tags)
+        security_group = SecurityGroup(
+            self, "security-group", name=derived(_names.SECURITY_GROUP, "tasks"),
+            description=f"{name} tasks: container port from the VPC only" if not is_unresolved(name) else "Tasks: container port from the VPC only",
+            vpc_id=network.vpc_id, tags=tags,
+        )
         VpcSecurityGroupIngressRule(
             self, "ingress", security_group_id=security_group.id, ip_protocol="tcp",
             from_port=config.container_port, to_port=config.container_port, cidr_ipv4=network.vpc_cidr,
@@ -249,7 +364,7 @@ class LoadBalancedFargateService(Construct):
         VpcSecurityGroupEgressRule(self, "egress", security_group_id=security_group.id, ip_protocol="-1", cidr_ipv4="0.0.0.0/0", description="Image pulls, logs and AWS APIs")
 
         load_balancer = Lb(
-            self, "nlb", name=f"{name}-nlb"[:32], load_balancer_type="network", internal=not config.internet_facing,
+            self, "nlb", name=derived(_names.LOAD_BALANCER, "nlb"), load_balancer_type="network", internal=not config.internet_facing,
             subnets=list(network.public_subnet_ids if config.internet_facing else network.private_subnet_ids),
             enable_cross_zone_load_balancing=True, enable_deletion_protection=config.deletion_protection, tags=tags,
         )
@@ -261,21 +376,26 @@ class LoadBalancedFargateService(Construct):
         if config.health_check_protocol is HealthCheckProtocol.HTTP:
             health_check["path"] = config.health_check_path
         target_group = LbTargetGroup(
-            self, "targets", name=f"{name}-tg"[:32], port=config.container_port, protocol="TCP", target_type="ip",
+            self, "targets", name=derived(_names.TARGET_GROUP, "tg"), port=config.container_port, protocol="TCP", target_type="ip",
             vpc_id=network.vpc_id, deregistration_delay=str(config.deregistration_delay_s),
             preserve_client_ip="false", health_check=health_check, tags=tags,
         )
         forward = [LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)]
-        listeners = [LbListener(self, "listener", load_balancer_arn=load_balancer.arn, port=config.listener_port, protocol="TCP", default_action=forward, tags=tags)]
+        self.listener = self.tls_listener = None
+        listeners = []
+        if not config.tls_only:
+            self.listener = LbListener(self, "listener", load_balancer_arn=load_balancer.arn, port=config.listener_port, protocol="TCP", default_action=forward, tags=tags)
+            listeners.append(self.listener)
         if config.enable_tls:
-            listeners.append(LbListener(
-                self, "tls-listener", load_balancer_arn=load_balancer.arn, port=TLS_PORT, protocol="TLS",
+            self.tls_listener = LbListener(
+                self, "tls-listener", load_balancer_arn=load_balancer.arn, port=config.tls_port, protocol="TLS",
                 certificate_arn=config.tls_certificate_arn, ssl_policy=TLS_POLICY, default_action=forward, tags=tags,
-            ))
+            )
+            listeners.append(self.tls_listener)
 
         ignored = (["task_definition"] if config.ignore_task_definition_changes else []) + (["desired_count"] if config.enable_autoscaling else [])
         service = EcsService(
-            self, "service", name=name, cluster=cluster.arn, task_definition=task_definition.arn,
+            self, "service", name=name, cluster=cluster_arn, task_definition=task_definition.arn,
             desired_count=config.desired_count, launch_type="FARGATE",
             deployment_minimum_healthy_percent=config.min_healthy_percent,
             deployment_maximum_percent=config.max_healthy_percent,
@@ -287,14 +407,16 @@ class LoadBalancedFargateService(Construct):
             propagate_tags="SERVICE", tags=tags, depends_on=listeners,
             lifecycle=TerraformResourceLifecycle(ignore_changes=ignored) if ignored else None,
         )
+        self.scaling_target = None
         if config.enable_autoscaling:
             target = AppautoscalingTarget(
                 self, "scaling-target", service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount",
-                resource_id=f"service/{cluster.name}/{service.name}",
+                resource_id=f"service/{cluster_name}/{service.name}",
                 min_capacity=config.autoscaling_min, max_capacity=config.autoscaling_max,
             )
+            self.scaling_target = target
             AppautoscalingPolicy(
-                self, "scaling-policy", name=f"{name}-cpu", policy_type="TargetTrackingScaling",
+                self, "scaling-policy", name=derived(_names.SCALING_POLICY, "cpu"), policy_type="TargetTrackingScaling",
                 service_namespace=target.service_namespace, scalable_dimension=target.scalable_dimension, resource_id=target.resource_id,
                 target_tracking_scaling_policy_configuration={
                     "target_value": config.autoscaling_cpu_percent,
@@ -302,24 +424,38 @@ class LoadBalancedFargateService(Construct):
                 },
             )
 
-        self.cluster_name: str = cluster.name
-        self.cluster_arn: str = cluster.arn
-        self.service_name: str = service.name
-        self.service_arn: str = service.id
-        self.task_definition_family: str = task_definition.family
-        self.task_definition_arn: str = task_definition.arn
-        self.log_group_name: str = log_group.name
-        self.load_balancer_dns_name: str = load_balancer.dns_name
-        self.task_role_arn: str = task_role.arn
-        self.task_role_name: str = task_role.name
-        self.execution_role_arn: str = execution_role.arn
-        self.security_group_id: str = security_group.id
-        self.container_name: str = config.container_name
+        self.cluster_name = cluster_name
+        self.cluster_arn = cluster_arn
+        self.service_name = service.name
+        self.service_arn = service.id
+        self.task_definition_family = task_definition.family
+        self.task_definition_arn = task_definition.arn
+        self.log_group_name = log_group.name
+        self.load_balancer_dns_name = load_balancer.dns_name
+        self.load_balancer_arn = load_balancer.arn
+        self.target_group_arn = target_group.arn
+        self.task_role_arn = task_role.arn
+        self.task_role_name = task_role.name
+        self.execution_role_arn = execution_role.arn
+        self.security_group_id = security_group.id
+        self.container_name = config.container_name
+        self.service = service
+        self.task_definition = task_definition
+        self.log_group = log_group
+        self.execution_role = execution_role
+        self.security_group = security_group
+        self.load_balancer = load_balancer
+        self.target_group = target_group
 
-    def add_task_policy(self, name: str, statements: list[dict[str, Any]]) -> None:
-        """Grant the application (task role) exactly ``statements``, as an inline policy called ``name``."""
-        _checks.matches("name", name, r"[A-Za-z0-9+=,.@_-]{1,128}", "must be an IAM policy name")
-        IamRolePolicy(self, f"task-policy-{name}", role=self._task_role.id, name=name, policy=policy_document(statements))
+    def add_task_policy(self, name: str, statements: list[dict[str, Any]]) -> IamRolePolicy:
+        """Grant the application (task role) exactly ``statements``, as an inline policy called ``name``.
+
+        Each statement needs ``Effect``, ``Action`` and ``Resource``; actions are named exactly (no ``*``).
+        Returns the policy resource.
+        """
+        _names.IAM_POLICY.check("name", name)
+        checked = check_statements("statements", statements)
+        return IamRolePolicy(self, f"task-policy-{name}", role=self.task_role.id, name=name, policy=policy_document(checked))
 
     def _execution_statements(self, repository_arn: str, log_group_arn: str) -> list[dict[str, Any]]:
         statements: list[dict[str, Any]] = [
@@ -327,10 +463,14 @@ class LoadBalancedFargateService(Construct):
             {"Effect": "Allow", "Action": ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], "Resource": repository_arn},
             {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"{log_group_arn}:*"},
         ]
-        ssm = sorted(arn for arn in self.config.secrets.values() if ":ssm:" in arn)
-        secrets_manager = sorted(arn for arn in self.config.secrets.values() if ":secretsmanager:" in arn)
+        arns = list(self.config.secrets.values())
+        ssm = sorted(arn for arn in arns if not is_unresolved(arn) and ":ssm:" in arn)
+        secrets_manager = sorted(arn for arn in arns if not is_unresolved(arn) and ":secretsmanager:" in arn)
+        unknown = [arn for arn in arns if is_unresolved(arn)]  # only Terraform knows which service these are in
         if ssm:
             statements.append({"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": ssm})
         if secrets_manager:
             statements.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secrets_manager})
+        if unknown:
+            statements.append({"Effect": "Allow", "Action": ["ssm:GetParameters", "secretsmanager:GetSecretValue"], "Resource": unknown})
         return statements

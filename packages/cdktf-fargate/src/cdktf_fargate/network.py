@@ -4,6 +4,8 @@ Per zone one public subnet (routed to an internet gateway) and one private subne
 NAT gateway when there is one). A DynamoDB gateway endpoint serves the private route tables.
 With ``nat_gateway_count=0`` the private subnets have no route to the internet at all.
 The VPC's default security group is stripped of its rules, and flow logs record all traffic.
+:class:`ExistingNetwork` names a network built elsewhere; its ids may be Terraform tokens (a
+``DataAwsVpc`` lookup, another stack's output).
 """
 
 from __future__ import annotations
@@ -32,12 +34,12 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
-from . import _checks
+from . import _checks, _names
 from ._iam import policy_document, trust_policy
 from ._terraform import AWS_MANAGED_KEYS, skip_check
+from ._tokens import is_unresolved
 from .errors import ConfigError
 
-_NAME_PATTERN = r"[A-Za-z][A-Za-z0-9-]{0,31}"
 MAX_AZS = 6
 
 
@@ -45,8 +47,9 @@ MAX_AZS = 6
 class NetworkConfig:
     """Settings of :class:`Network`."""
 
-    name: str = "todolist"
-    """Prefix of every ``Name`` tag: a letter, then up to 31 letters, digits or hyphens. Default ``todolist``."""
+    name: str | None = None
+    """Prefix of every ``Name`` tag and of the flow log role and group: a letter, then up to 31 letters,
+    digits or hyphens. Default: derived from the construct path (``<stack>-<id>-<hash>``)."""
     cidr: str = "10.0.0.0/16"
     """VPC CIDR block, /16 to /24. Default ``10.0.0.0/16``."""
     az_count: int = 2
@@ -68,7 +71,8 @@ class NetworkConfig:
     """Extra tags on every resource. Default none."""
 
     def __post_init__(self) -> None:
-        _checks.matches("name", self.name, _NAME_PATTERN, "must start with a letter and hold at most 32 letters, digits or hyphens")
+        if self.name is not None:
+            _names.NETWORK_NAME.check("name", self.name)
         vpc = _checks.ipv4_network("cidr", self.cidr, 16, 24)
         _checks.int_in_range("az_count", self.az_count, 1, MAX_AZS)
         zones = _checks.string_tuple("availability_zones", self.availability_zones)
@@ -92,7 +96,7 @@ class NetworkConfig:
         _checks.boolean("enable_dynamodb_endpoint", self.enable_dynamodb_endpoint)
         _checks.boolean("enable_flow_logs", self.enable_flow_logs)
         _checks.log_retention_days("flow_log_retention_days", self.flow_log_retention_days)
-        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
     def subnet_cidrs(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(public, private) subnet CIDRs: public from the bottom of the VPC range, private from its middle."""
@@ -107,8 +111,36 @@ class Network(Construct):
     """VPC, subnets, gateways and routes as described in the module docstring.
 
     Attributes: ``vpc_id``, ``vpc_cidr``, ``public_subnet_ids``, ``private_subnet_ids``,
-    ``private_route_table_ids``, ``nat_gateway_ids`` (all Terraform tokens or tuples of them).
+    ``private_route_table_ids``, ``nat_gateway_ids`` (Terraform tokens or tuples of them);
+    ``name``; the resources ``vpc``, ``public_subnets``, ``private_subnets``, ``internet_gateway``,
+    ``public_route_table``, ``private_route_tables``, ``nat_gateways``, ``dynamodb_endpoint``,
+    ``flow_log``, ``flow_log_group``, ``flow_log_role``.
     """
+
+    name: str
+    """Prefix of the ``Name`` tags (the config's, or the one derived from the construct path)."""
+    vpc: Vpc
+    """The VPC."""
+    public_subnets: tuple[Subnet, ...]
+    """One public subnet per zone."""
+    private_subnets: tuple[Subnet, ...]
+    """One private subnet per zone."""
+    internet_gateway: InternetGateway
+    """The internet gateway of the public subnets."""
+    public_route_table: RouteTable
+    """Route table of the public subnets."""
+    private_route_tables: tuple[RouteTable, ...]
+    """One route table per private subnet."""
+    nat_gateways: tuple[NatGateway, ...]
+    """The NAT gateways (``nat_gateway_count`` of them)."""
+    dynamodb_endpoint: VpcEndpoint | None
+    """The DynamoDB gateway endpoint, or None when ``enable_dynamodb_endpoint`` is False."""
+    flow_log: FlowLog | None
+    """The VPC flow log, or None when ``enable_flow_logs`` is False."""
+    flow_log_group: CloudwatchLogGroup | None
+    """Log group of the flow log, or None."""
+    flow_log_role: IamRole | None
+    """Role the flow log writes with, or None."""
 
     def __init__(self, scope: Construct, id: str, *, config: NetworkConfig | None = None) -> None:
         config = config if config is not None else NetworkConfig()
@@ -116,9 +148,11 @@ class Network(Construct):
             raise ConfigError("config", config, "must be a NetworkConfig")
         super().__init__(scope, id)
         self.config = config
+        name = config.name if config.name is not None else _names.NETWORK_NAME.unique(self)
+        self.name = name
 
         def tags(suffix: str, **extra: str) -> dict[str, str]:
-            return {**config.tags, "Name": f"{config.name}-{suffix}", **extra}
+            return {**config.tags, "Name": f"{name}-{suffix}", **extra}
 
         if config.availability_zones:
             zones = list(config.availability_zones)
@@ -130,15 +164,16 @@ class Network(Construct):
         vpc = Vpc(self, "vpc", cidr_block=config.cidr, enable_dns_support=True, enable_dns_hostnames=True, tags=tags("vpc"))
         # Adopt the VPC's default security group and remove its rules: nothing may use it by accident.
         DefaultSecurityGroup(self, "default-security-group", vpc_id=vpc.id, tags=tags("default-deny"))
+        self.flow_log = self.flow_log_group = self.flow_log_role = None
         if config.enable_flow_logs:
-            self._flow_logs(config, vpc.id, tags("flow-logs"))
+            self._flow_logs(config, name, vpc.id, tags("flow-logs"))
         igw = InternetGateway(self, "igw", vpc_id=vpc.id, tags=tags("igw"))
 
         public_rt = RouteTable(self, "public", vpc_id=vpc.id, tags=tags("public"))
         Route(self, "public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
 
         public_cidrs, private_cidrs = config.subnet_cidrs()
-        public_subnets, private_subnets, private_rts, nat_ids = [], [], [], []
+        public_subnets, private_subnets, private_rts, nat_ids, nat_gateways = [], [], [], [], []
         for i, zone in enumerate(zones):
             subnet = Subnet(
                 self, f"public-{i}", vpc_id=vpc.id, cidr_block=public_cidrs[i], availability_zone=zone,
@@ -154,6 +189,7 @@ class Network(Construct):
                 tags=tags(f"nat-{i}"), depends_on=[igw],
             )
             nat_ids.append(nat.id)
+            nat_gateways.append(nat)
 
         for i, zone in enumerate(zones):
             subnet = Subnet(
@@ -170,9 +206,10 @@ class Network(Construct):
             private_subnets.append(subnet)
             private_rts.append(route_table)
 
+        self.dynamodb_endpoint = None
         if config.enable_dynamodb_endpoint:
             region = DataAwsRegion(self, "region")
-            VpcEndpoint(
+            self.dynamodb_endpoint = VpcEndpoint(
                 self, "dynamodb", vpc_id=vpc.id, vpc_endpoint_type="Gateway",
                 service_name=f"com.amazonaws.{region.name}.dynamodb",
                 route_table_ids=[rt.id for rt in private_rts], tags=tags("dynamodb"),
@@ -184,15 +221,26 @@ class Network(Construct):
         self.private_subnet_ids: tuple[str, ...] = tuple(s.id for s in private_subnets)
         self.private_route_table_ids: tuple[str, ...] = tuple(rt.id for rt in private_rts)
         self.nat_gateway_ids: tuple[str, ...] = tuple(nat_ids)
+        self.vpc = vpc
+        self.public_subnets = tuple(public_subnets)
+        self.private_subnets = tuple(private_subnets)
+        self.internet_gateway = igw
+        self.public_route_table = public_rt
+        self.private_route_tables = tuple(private_rts)
+        self.nat_gateways = tuple(nat_gateways)
 
-    def _flow_logs(self, config: NetworkConfig, vpc_id: str, tags: dict[str, str]) -> None:
-        log_group = CloudwatchLogGroup(self, "flow-logs", name=f"/vpc/{config.name}/flow-logs", retention_in_days=config.flow_log_retention_days, tags=tags)
+    def _flow_logs(self, config: NetworkConfig, name: str, vpc_id: str, tags: dict[str, str]) -> None:
+        log_group = CloudwatchLogGroup(
+            self, "flow-logs", name=_names.LOG_GROUP.fit(f"/vpc/{name}/flow-logs"),
+            retention_in_days=config.flow_log_retention_days, tags=tags,
+        )
         skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
-        role = IamRole(self, "flow-logs-role", name=f"{config.name}-flow-logs", assume_role_policy=trust_policy("vpc-flow-logs.amazonaws.com"), tags=tags)
+        role = IamRole(self, "flow-logs-role", name=_names.IAM_ROLE.fit(f"{name}-flow-logs"), assume_role_policy=trust_policy("vpc-flow-logs.amazonaws.com"), tags=tags)
         IamRolePolicy(self, "flow-logs-policy", role=role.id, name="write-flow-logs", policy=policy_document([
             {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], "Resource": [log_group.arn, f"{log_group.arn}:*"]},
         ]))
-        FlowLog(
+        self.flow_log_group, self.flow_log_role = log_group, role
+        self.flow_log = FlowLog(
             self, "flow-log", vpc_id=vpc_id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
             log_destination=log_group.arn, iam_role_arn=role.arn, max_aggregation_interval=600, tags=tags,
         )
@@ -202,23 +250,24 @@ class Network(Construct):
 class ExistingNetwork:
     """A network built elsewhere (another stack, another team), named by its ids.
 
-    Anything that takes a ``network`` accepts it in place of :class:`Network`.
+    Anything that takes a ``network`` accepts it in place of :class:`Network`. Every field may be a
+    Terraform token: ``DataAwsVpc(...).id``, ``DataAwsSubnets(...).ids``, another stack's attribute.
     """
 
     vpc_id: str
-    """Id of the VPC, like ``vpc-0a1b2c3d``. Required."""
+    """Id of the VPC, like ``vpc-0a1b2c3d``, or a token. Required."""
     vpc_cidr: str
-    """CIDR block of the VPC. Required."""
+    """CIDR block of the VPC, or a token. Required."""
     public_subnet_ids: tuple[str, ...]
-    """Ids of the public subnets, at least one. Required."""
+    """Ids of the public subnets, at least one (or a list token). Required."""
     private_subnet_ids: tuple[str, ...]
-    """Ids of the private subnets, at least one. Required."""
+    """Ids of the private subnets, at least one (or a list token). Required."""
 
     def __post_init__(self) -> None:
         _checks.matches("vpc_id", self.vpc_id, r"vpc-[0-9a-f]{8,17}", "must be a VPC id like 'vpc-0a1b2c3d'")
         _checks.ipv4_network("vpc_cidr", self.vpc_cidr, 16, 28)
         for name in ("public_subnet_ids", "private_subnet_ids"):
             ids = _checks.string_tuple(name, getattr(self, name))
-            if not ids or not all(re.fullmatch(r"subnet-[0-9a-f]{8,17}", i) for i in ids):
+            if not ids or not all(is_unresolved(i) or re.fullmatch(r"subnet-[0-9a-f]{8,17}", i) for i in ids):
                 raise ConfigError(name, ids, "must hold at least one subnet id like 'subnet-0a1b2c3d'")
             object.__setattr__(self, name, ids)

@@ -7,7 +7,6 @@ Every role is scoped to the resources of this pipeline; see the statements below
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
@@ -33,9 +32,9 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
-from . import _checks
+from . import _checks, _names
 from ._iam import policy_document, trust_policy
-from ._terraform import AWS_MANAGED_KEYS, literal, skip_check
+from ._terraform import AWS_MANAGED_KEYS, jsonencode, literal, skip_check
 from .errors import ConfigError
 from .private_bucket import PrivateBucket, PrivateBucketConfig
 from .refs import RepositoryRef, ServiceRef
@@ -55,16 +54,21 @@ class PipelineConfig:
 
     buildspec: str
     """Contents of the buildspec (``pipeline/buildspec.yml``). Required."""
-    name: str = "TodoList-Pipeline"
-    """Pipeline name; also the prefix of the build project, roles and log group. Default ``TodoList-Pipeline``."""
+    name: str | None = None
+    """Pipeline name (1-100 letters, digits, '.', '@', '_', '-'); also the base of the build project, roles,
+    rule, log group and artifact bucket names, each fitted to its AWS rule. Default: derived from the
+    construct path (``<stack>-<id>-<hash>``)."""
     source: SourceKind = SourceKind.CODECOMMIT
     """``CODECOMMIT`` (default) or ``GITHUB`` (through ``github_connection_arn``)."""
-    repository_name: str = "TodoList-BackendRepository"
-    """CodeCommit repository to create (``CODECOMMIT``). Default ``TodoList-BackendRepository``."""
+    repository_name: str | None = None
+    """CodeCommit repository to create (``CODECOMMIT``): 1-100 letters, digits, '.', '_', '-', not ending
+    in ``.git``. Default: derived from the construct path (``<stack>-<id>-source-<hash>``)."""
+    repository_description: str | None = None
+    """Description of the CodeCommit repository. Default ``Source of the <name> pipeline``."""
     github_repository: str = ""
     """``owner/name`` of the GitHub repository (``GITHUB``). Default none."""
     github_connection_arn: str = ""
-    """CodeStar connection ARN (``GITHUB``). Default none."""
+    """CodeStar connection ARN, or a token (``GITHUB``). Default none."""
     branch: str = "main"
     """Branch whose pushes trigger the pipeline. Default ``main``."""
     build_image: str = "aws/codebuild/standard:7.0"
@@ -84,11 +88,16 @@ class PipelineConfig:
 
     def __post_init__(self) -> None:
         if not isinstance(self.buildspec, str) or "version:" not in self.buildspec or "imagedefinitions.json" not in self.buildspec:
-            raise ConfigError("buildspec", (self.buildspec or "")[:40], "must be a CodeBuild buildspec that writes imagedefinitions.json")
-        _checks.matches("name", self.name, r"[A-Za-z0-9][A-Za-z0-9_-]{1,63}", "must be 2-64 letters, digits, '-' or '_'")
+            # The text is not shown: a buildspec can hold credentials.
+            raise ConfigError("buildspec", None, "must be a CodeBuild buildspec (text with 'version:') that writes imagedefinitions.json", secret=True)
+        if self.name is not None:
+            _names.CODEPIPELINE.check("name", self.name)
         object.__setattr__(self, "source", _checks.one_of("source", self.source, SourceKind))
         if self.source is SourceKind.CODECOMMIT:
-            _checks.matches("repository_name", self.repository_name, r"[\w.-]{1,100}", "must be 1-100 letters, digits, '.', '_' or '-'")
+            if self.repository_name is not None:
+                _names.CODECOMMIT_REPOSITORY.check("repository_name", self.repository_name)
+            if self.repository_description is not None:
+                _checks.matches("repository_description", self.repository_description, r"[^<>]{0,1000}", "must be at most 1000 characters, without '<' or '>'")
         else:
             _checks.matches("github_repository", self.github_repository, r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+", "must be 'owner/name' when source is GITHUB")
             _checks.matches("github_connection_arn", self.github_connection_arn, _CONNECTION_ARN_PATTERN, "must be a CodeStar connection ARN when source is GITHUB")
@@ -100,12 +109,46 @@ class PipelineConfig:
         _checks.log_retention_days("log_retention_days", self.log_retention_days)
         _checks.boolean("manual_approval", self.manual_approval)
         _checks.boolean("force_destroy_artifacts", self.force_destroy_artifacts)
-        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
 
 class Pipeline(Construct):
-    """Attributes: ``pipeline_name``, ``artifact_bucket_name``, ``build_project_name``,
-    ``clone_url_http`` and ``clone_url_ssh`` (CodeCommit only, else None)."""
+    """Attributes: ``pipeline_name``, ``pipeline_arn``, ``artifact_bucket_name``, ``build_project_name``,
+    ``clone_url_http`` and ``clone_url_ssh`` (CodeCommit only, else None); the resources ``pipeline``,
+    ``build_project``, ``build_role``, ``pipeline_role``, ``build_log_group``, ``artifacts``,
+    ``source_repository``, ``push_rule``, ``trigger_role``.
+    """
+
+    pipeline_name: str
+    """Name of the pipeline."""
+    pipeline_arn: str
+    """ARN of the pipeline."""
+    artifact_bucket_name: str
+    """Bucket of the pipeline's artifacts."""
+    build_project_name: str
+    """Name of the CodeBuild project."""
+    clone_url_http: str | None
+    """HTTPS clone URL of the CodeCommit repository, or None for GitHub."""
+    clone_url_ssh: str | None
+    """SSH clone URL of the CodeCommit repository, or None for GitHub."""
+    pipeline: Codepipeline
+    """The pipeline."""
+    build_project: CodebuildProject
+    """The CodeBuild project."""
+    build_role: IamRole
+    """Role of the build."""
+    pipeline_role: IamRole
+    """Role of the pipeline."""
+    build_log_group: CloudwatchLogGroup
+    """Log group of the builds."""
+    artifacts: PrivateBucket
+    """The artifact bucket (its ``bucket`` is the S3 bucket)."""
+    source_repository: CodecommitRepository | None
+    """The CodeCommit repository, or None for GitHub."""
+    push_rule: CloudwatchEventRule | None
+    """EventBridge rule that starts the pipeline on a push (CodeCommit), or None."""
+    trigger_role: IamRole | None
+    """Role that rule starts the pipeline with (CodeCommit), or None."""
 
     def __init__(self, scope: Construct, id: str, *, config: PipelineConfig, service: ServiceRef, repository: RepositoryRef) -> None:
         if not isinstance(config, PipelineConfig):
@@ -113,19 +156,28 @@ class Pipeline(Construct):
         super().__init__(scope, id)
         self.config = config
         tags = dict(config.tags) or None
+        name = config.name if config.name is not None else _names.CODEPIPELINE.unique(self)
+        self._name = name
+
+        def derived(rule: _names.NameRule, suffix: str, text: str | None = None) -> str:
+            return rule.derive(self, text if text is not None else f"{name}-{suffix}", suffix)
+
         region = DataAwsRegion(self, "region")
         account = DataAwsCallerIdentity(self, "account")
 
         artifacts = PrivateBucket(
             self, "artifacts",
-            config=PrivateBucketConfig(name_prefix=f"{config.name.lower()}-artifacts"[:36].rstrip("-"), force_destroy=config.force_destroy_artifacts, tags=config.tags),
+            config=PrivateBucketConfig(
+                name_prefix=derived(_names.S3_BUCKET_PREFIX, "artifacts", f"{name.lower()}-artifacts"),
+                force_destroy=config.force_destroy_artifacts, tags=config.tags,
+            ),
         )
-        build_logs = CloudwatchLogGroup(self, "build-logs", name=f"/codebuild/{config.name}", retention_in_days=config.log_retention_days, tags=tags)
+        build_logs = CloudwatchLogGroup(self, "build-logs", name=derived(_names.LOG_GROUP, "build-logs", f"/codebuild/{name}"), retention_in_days=config.log_retention_days, tags=tags)
         skip_check(build_logs, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
         source_action, source_statements = self._source(config, tags)
 
-        build_role = IamRole(self, "build-role", name=f"{config.name}-build", assume_role_policy=trust_policy("codebuild.amazonaws.com"), tags=tags)
+        build_role = IamRole(self, "build-role", name=derived(_names.IAM_ROLE, "build"), assume_role_policy=trust_policy("codebuild.amazonaws.com"), tags=tags)
         IamRolePolicy(self, "build-policy", role=build_role.id, name="build", policy=policy_document([
             {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},  # AWS supports no narrower resource
             {"Effect": "Allow", "Action": [
@@ -136,7 +188,7 @@ class Pipeline(Construct):
             {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{artifacts.arn}/*"},
         ]))
         project = CodebuildProject(
-            self, "build", name=f"{config.name}-Build", service_role=build_role.arn, build_timeout=config.build_timeout_minutes,
+            self, "build", name=derived(_names.CODEBUILD_PROJECT, "Build"), service_role=build_role.arn, build_timeout=config.build_timeout_minutes,
             source={"type": "CODEPIPELINE", "buildspec": literal(config.buildspec)},
             artifacts={"type": "CODEPIPELINE"},
             environment=CodebuildProjectEnvironment(
@@ -156,7 +208,7 @@ class Pipeline(Construct):
         skip_check(project, "CKV_AWS_316", "docker build needs privileged mode; the build role can push to one repository only")
 
         task_definitions = f"arn:aws:ecs:{region.name}:{account.account_id}:task-definition/{service.task_definition_family}:*"
-        pipeline_role = IamRole(self, "pipeline-role", name=f"{config.name}-pipeline", assume_role_policy=trust_policy("codepipeline.amazonaws.com"), tags=tags)
+        pipeline_role = IamRole(self, "pipeline-role", name=derived(_names.IAM_ROLE, "pipeline"), assume_role_policy=trust_policy("codepipeline.amazonaws.com"), tags=tags)
         IamRolePolicy(self, "pipeline-policy", role=pipeline_role.id, name="pipeline", policy=policy_document([
             {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{artifacts.arn}/*"},
             {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
@@ -189,31 +241,46 @@ class Pipeline(Construct):
             configuration={"ClusterName": service.cluster_name, "ServiceName": service.service_name, "FileName": "imagedefinitions.json"},
         )]))
         pipeline = Codepipeline(
-            self, "pipeline", name=config.name, role_arn=pipeline_role.arn, pipeline_type="V2",
+            self, "pipeline", name=name, role_arn=pipeline_role.arn, pipeline_type="V2",
             artifact_store=[CodepipelineArtifactStore(location=artifacts.name, type="S3")],
             stage=stages, tags=tags,
         )
         skip_check(pipeline, "CKV_AWS_219", AWS_MANAGED_KEYS)
+        self.push_rule = self.trigger_role = None
         if config.source is SourceKind.CODECOMMIT:
-            self._push_trigger(config, pipeline.arn, tags)
+            self._push_trigger(config, pipeline.arn, tags, derived)
 
-        self.pipeline_name: str = pipeline.name
-        self.artifact_bucket_name: str = artifacts.name
-        self.build_project_name: str = project.name
+        self.pipeline_name = pipeline.name
+        self.pipeline_arn = pipeline.arn
+        self.artifact_bucket_name = artifacts.name
+        self.build_project_name = project.name
+        self.pipeline = pipeline
+        self.build_project = project
+        self.build_role = build_role
+        self.pipeline_role = pipeline_role
+        self.build_log_group = build_logs
+        self.artifacts = artifacts
 
     def _source(self, config: PipelineConfig, tags: dict | None) -> tuple[CodepipelineStageAction, list[dict[str, Any]]]:
         if config.source is SourceKind.GITHUB:
             self.clone_url_http = self.clone_url_ssh = None
+            self.source_repository = None
             action = CodepipelineStageAction(
                 name="Source", category="Source", owner="AWS", provider="CodeStarSourceConnection", version="1", output_artifacts=["source"],
                 configuration={"ConnectionArn": config.github_connection_arn, "FullRepositoryId": config.github_repository, "BranchName": config.branch},
             )
             return action, [{"Effect": "Allow", "Action": "codestar-connections:UseConnection", "Resource": config.github_connection_arn}]
-        repository = CodecommitRepository(self, "source", repository_name=config.repository_name, description="TodoList backend: app/ and pipeline/buildspec.yml", tags=tags)
+        repository = CodecommitRepository(
+            self, "source",
+            repository_name=config.repository_name if config.repository_name is not None else _names.CODECOMMIT_REPOSITORY.unique(self, "source"),
+            description=config.repository_description if config.repository_description is not None else f"Source of the {self._name} pipeline",
+            tags=tags,
+        )
+        self.source_repository = repository
         skip_check(repository, "CKV2_AWS_37", "pushes to the branch deploy through the pipeline, not through pull requests; manual_approval gates releases")
         self._codecommit_arn = repository.arn
-        self.clone_url_http: str | None = repository.clone_url_http
-        self.clone_url_ssh: str | None = repository.clone_url_ssh
+        self.clone_url_http = repository.clone_url_http
+        self.clone_url_ssh = repository.clone_url_ssh
         action = CodepipelineStageAction(
             name="Source", category="Source", owner="AWS", provider="CodeCommit", version="1", output_artifacts=["source"],
             configuration={"RepositoryName": repository.repository_name, "BranchName": config.branch, "PollForSourceChanges": "false"},
@@ -223,15 +290,16 @@ class Pipeline(Construct):
             "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive",
         ], "Resource": repository.arn}]
 
-    def _push_trigger(self, config: PipelineConfig, pipeline_arn: str, tags: dict | None) -> None:
+    def _push_trigger(self, config: PipelineConfig, pipeline_arn: str, tags: dict | None, derived: Any) -> None:
         """Start the pipeline on every push to the branch (EventBridge, instead of polling)."""
-        rule = CloudwatchEventRule(self, "on-push", name=f"{config.name}-on-push", tags=tags, event_pattern=json.dumps({
+        rule = CloudwatchEventRule(self, "on-push", name=derived(_names.EVENT_RULE, "on-push"), tags=tags, event_pattern=jsonencode({
             "source": ["aws.codecommit"], "detail-type": ["CodeCommit Repository State Change"],
             "resources": [self._codecommit_arn],
             "detail": {"event": ["referenceCreated", "referenceUpdated"], "referenceType": ["branch"], "referenceName": [config.branch]},
         }))
-        role = IamRole(self, "trigger-role", name=f"{config.name}-trigger", assume_role_policy=trust_policy("events.amazonaws.com"), tags=tags)
+        role = IamRole(self, "trigger-role", name=derived(_names.IAM_ROLE, "trigger"), assume_role_policy=trust_policy("events.amazonaws.com"), tags=tags)
         IamRolePolicy(self, "trigger-policy", role=role.id, name="start-pipeline", policy=policy_document([
             {"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": pipeline_arn},
         ]))
         CloudwatchEventTarget(self, "on-push-target", rule=rule.name, arn=pipeline_arn, role_arn=role.arn)
+        self.push_rule, self.trigger_role = rule, role

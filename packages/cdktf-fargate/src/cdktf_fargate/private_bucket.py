@@ -26,19 +26,18 @@ from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration imp
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 from constructs import Construct
 
-from . import _checks
+from . import _checks, _names
 from ._terraform import skip_check
 from .errors import ConfigError
-
-_BUCKET_PREFIX_PATTERN = r"[a-z0-9][a-z0-9-]{1,35}"
 
 
 @dataclass(frozen=True)
 class PrivateBucketConfig:
     """Settings of :class:`PrivateBucket`."""
 
-    name_prefix: str
-    """Bucket name prefix; AWS appends a unique suffix. 2-36 lowercase letters, digits, hyphens. Required."""
+    name_prefix: str | None = None
+    """Bucket name prefix; AWS appends a unique suffix. 2-36 lowercase letters, digits, hyphens.
+    Default: derived from the construct path (``<stack>-<id>-<hash>``, lowercase)."""
     force_destroy: bool = False
     """Let ``destroy`` delete the bucket with its objects. Default False."""
     noncurrent_version_days: int = 90
@@ -47,37 +46,60 @@ class PrivateBucketConfig:
     """Extra tags. Default none."""
 
     def __post_init__(self) -> None:
-        _checks.matches("name_prefix", self.name_prefix, _BUCKET_PREFIX_PATTERN, "must be 2-36 lowercase letters, digits or hyphens, starting with a letter or digit")
+        if self.name_prefix is not None:
+            _names.S3_BUCKET_PREFIX.check("name_prefix", self.name_prefix)
         _checks.boolean("force_destroy", self.force_destroy)
         _checks.int_in_range("noncurrent_version_days", self.noncurrent_version_days, 1, 3650)
-        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
 
 class PrivateBucket(Construct):
-    """Attributes: ``bucket`` (the S3Bucket), ``name``, ``arn``, ``regional_domain_name``."""
+    """Attributes: ``name``, ``arn``, ``regional_domain_name``; the resources ``bucket``, ``public_access_block``,
+    ``ownership_controls``, ``versioning``, ``encryption``, ``lifecycle``."""
 
-    def __init__(self, scope: Construct, id: str, *, config: PrivateBucketConfig) -> None:
+    name: str
+    """Bucket name (a token: AWS completes the prefix)."""
+    arn: str
+    """Bucket ARN (a token)."""
+    regional_domain_name: str
+    """Regional domain name of the bucket (a token)."""
+    bucket: S3Bucket
+    """The S3 bucket."""
+    public_access_block: S3BucketPublicAccessBlock
+    """Its public access block (all four settings on)."""
+    ownership_controls: S3BucketOwnershipControls
+    """Its ownership controls (``BucketOwnerEnforced``)."""
+    versioning: S3BucketVersioningA
+    """Its versioning configuration."""
+    encryption: S3BucketServerSideEncryptionConfigurationA
+    """Its default encryption (SSE-S3 with bucket keys)."""
+    lifecycle: S3BucketLifecycleConfiguration
+    """Its lifecycle rules."""
+
+    def __init__(self, scope: Construct, id: str, *, config: PrivateBucketConfig | None = None) -> None:
+        config = config if config is not None else PrivateBucketConfig()
         if not isinstance(config, PrivateBucketConfig):
             raise ConfigError("config", config, "must be a PrivateBucketConfig")
         super().__init__(scope, id)
-        bucket = S3Bucket(self, "bucket", bucket_prefix=f"{config.name_prefix}-", force_destroy=config.force_destroy, tags=dict(config.tags) or None)
+        prefix = config.name_prefix if config.name_prefix is not None else _names.S3_BUCKET_PREFIX.unique(self)
+        bucket = S3Bucket(self, "bucket", bucket_prefix=f"{prefix}-", force_destroy=config.force_destroy, tags=dict(config.tags) or None)
         skip_check(bucket, "CKV_AWS_145", "SSE-S3 (AES-256) with bucket keys; no customer-managed KMS key by design (docs/SECURITY.md)")
         skip_check(bucket, "CKV_AWS_144", "contents are rebuilt from the repository; a copy in a second region would restore nothing new")
         skip_check(bucket, "CKV_AWS_18", "read and written only by this app's roles and services; CloudTrail data events are the account's record of object access")
         skip_check(bucket, "CKV2_AWS_62", "nothing consumes the bucket's events")
-        S3BucketPublicAccessBlock(
+        self.public_access_block = S3BucketPublicAccessBlock(
             self, "public-access-block", bucket=bucket.id,
             block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
         )
-        S3BucketOwnershipControls(self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"})
+        self.ownership_controls = S3BucketOwnershipControls(self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"})
         versioning = S3BucketVersioningA(self, "versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"})
-        S3BucketServerSideEncryptionConfigurationA(
+        self.encryption = S3BucketServerSideEncryptionConfigurationA(
             self, "encryption", bucket=bucket.id,
             rule=[S3BucketServerSideEncryptionConfigurationRuleA(
                 apply_server_side_encryption_by_default={"sse_algorithm": "AES256"}, bucket_key_enabled=True,
             )],
         )
-        S3BucketLifecycleConfiguration(
+        self.lifecycle = S3BucketLifecycleConfiguration(
             self, "lifecycle", bucket=bucket.id, depends_on=[versioning],
             rule=[S3BucketLifecycleConfigurationRule(
                 id="expire-old-versions", status="Enabled", filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
@@ -86,6 +108,7 @@ class PrivateBucket(Construct):
             )],
         )
         self.bucket = bucket
+        self.versioning = versioning
         self.name: str = bucket.bucket
         self.arn: str = bucket.arn
         self.regional_domain_name: str = bucket.bucket_regional_domain_name

@@ -22,6 +22,13 @@ class RepositoryRef(Protocol):
     arn: str
 
 
+class ClusterRef(Protocol):
+    """What a service needs to join a cluster (``LoadBalancedFargateService`` and ``ExistingCluster`` provide it)."""
+
+    cluster_name: str
+    cluster_arn: str
+
+
 class ServiceRef(Protocol):
     """What the pipeline needs from the service (``LoadBalancedFargateService`` provides it)."""
 

@@ -1,16 +1,15 @@
 """StaticSite: a private S3 bucket behind CloudFront, with an API origin for the paths the page calls.
 
 The bucket is readable only by this distribution (origin access control, bucket policy on the
-distribution's ARN). The API behind the load balancer speaks plain HTTP, so the distribution
-forwards ``api_path_pattern`` (``/todos*``) to it: page and API share one HTTPS origin and the page
-needs no CORS in the cloud. Site files (text) are S3 objects with content types and MD5 ETags, so a
+distribution's ARN). Given ``api_domain_name`` (a load balancer speaking plain HTTP), the distribution
+forwards ``api_path_pattern`` (like ``/api/*``) to it: page and API share one HTTPS origin and the
+page needs no CORS in the cloud. Site files (text) are S3 objects with content types and MD5 ETags, so a
 changed file changes the plan and nothing else does.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
 from dataclasses import dataclass, field
 from enum import Enum
@@ -35,7 +34,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_object import S3Object
 from constructs import Construct
 
-from . import _checks
+from . import _checks, _names
 from ._iam import policy_document
 from ._terraform import literal, skip_check
 from .errors import ConfigError
@@ -62,12 +61,13 @@ class StaticSiteConfig:
     """Directory of the site's files; must hold index.html. Required."""
     generated_files: Mapping[str, str] = field(default_factory=dict)
     """Extra files written by the stack (name -> text), e.g. ``config.js``; they win over files of the same name. Default none."""
-    name: str = "todolist-site"
-    """Prefix of the bucket name and the origin access control. Default ``todolist-site``."""
+    name: str | None = None
+    """Prefix of the bucket, origin access control and response headers policy names: 2-31 lowercase
+    letters, digits or hyphens. Default: derived from the construct path (``<stack>-<id>-<hash>``, lowercase)."""
     price_class: PriceClass = PriceClass.PRICE_CLASS_100
     """CloudFront price class. Default ``PriceClass_100`` (North America and Europe)."""
-    api_path_pattern: str = "/todos*"
-    """Paths CloudFront forwards to the API origin. Default ``/todos*``."""
+    api_path_pattern: str = "/api/*"
+    """Paths CloudFront forwards to the API origin (when the site has one). Default ``/api/*``."""
     force_destroy: bool = False
     """Let destroy delete the bucket with its objects. Default False."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -80,11 +80,12 @@ class StaticSiteConfig:
         for name in generated:
             _checks.matches("generated_files", name, r"[A-Za-z0-9_.-]+", "file names must be plain names (letters, digits, '.', '_', '-')")
         object.__setattr__(self, "generated_files", generated)
-        _checks.matches("name", self.name, r"[a-z0-9][a-z0-9-]{1,30}", "must be 2-31 lowercase letters, digits or hyphens")
+        if self.name is not None:
+            _names.SITE_NAME.check("name", self.name)
         object.__setattr__(self, "price_class", _checks.one_of("price_class", self.price_class, PriceClass))
         _checks.matches("api_path_pattern", self.api_path_pattern, r"/[A-Za-z0-9_./*-]{0,254}", "must be a CloudFront path pattern starting with '/'")
         _checks.boolean("force_destroy", self.force_destroy)
-        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
     def files(self) -> dict[str, bytes]:
         """Every file to upload: the site directory's, then the generated ones (key -> bytes)."""
@@ -100,53 +101,84 @@ def content_type(key: str) -> str:
 
 
 class StaticSite(Construct):
-    """Attributes: ``bucket_name``, ``distribution_id``, ``distribution_arn``, ``domain_name``, ``url``."""
+    """Attributes: ``bucket_name``, ``distribution_id``, ``distribution_arn``, ``domain_name``, ``url``;
+    the resources ``content_bucket``, ``distribution``, ``origin_access_control``, ``response_headers_policy``,
+    ``bucket_policy``, ``files``."""
 
-    def __init__(self, scope: Construct, id: str, *, config: StaticSiteConfig, api_domain_name: str) -> None:
+    bucket_name: str
+    """Name of the content bucket."""
+    distribution_id: str
+    """CloudFront distribution id."""
+    distribution_arn: str
+    """CloudFront distribution ARN."""
+    domain_name: str
+    """The distribution's ``*.cloudfront.net`` name."""
+    url: str
+    """``https://<domain_name>/``."""
+    content_bucket: PrivateBucket
+    """The private bucket of the site's files (its ``bucket`` is the S3 bucket)."""
+    distribution: CloudfrontDistribution
+    """The CloudFront distribution."""
+    origin_access_control: CloudfrontOriginAccessControl
+    """The origin access control CloudFront reads the bucket with."""
+    response_headers_policy: CloudfrontResponseHeadersPolicy
+    """The security headers policy on the page."""
+    bucket_policy: S3BucketPolicy
+    """The bucket policy that lets exactly this distribution read."""
+    files: dict[str, S3Object]
+    """The uploaded files by key."""
+
+    def __init__(self, scope: Construct, id: str, *, config: StaticSiteConfig, api_domain_name: str | None = None) -> None:
         if not isinstance(config, StaticSiteConfig):
             raise ConfigError("config", config, "must be a StaticSiteConfig")
+        if api_domain_name is not None and not isinstance(api_domain_name, str):
+            raise ConfigError("api_domain_name", api_domain_name, "must be a domain name (or a token), or None for a site without an API")
         super().__init__(scope, id)
         tags = dict(config.tags) or None
-        bucket = PrivateBucket(self, "content", config=PrivateBucketConfig(name_prefix=config.name, force_destroy=config.force_destroy, tags=config.tags))
+        name = config.name if config.name is not None else _names.SITE_NAME.unique(self)
+        bucket = PrivateBucket(self, "content", config=PrivateBucketConfig(name_prefix=_names.S3_BUCKET_PREFIX.fit(name), force_destroy=config.force_destroy, tags=config.tags))
         access_control = CloudfrontOriginAccessControl(
-            self, "origin-access", name=f"{config.name}-oac", description=f"{config.name}: CloudFront reads the private bucket",
+            self, "origin-access", name=_names.ORIGIN_ACCESS_CONTROL.fit(f"{name}-oac"), description=f"{name}: CloudFront reads the private bucket",
             origin_access_control_origin_type="s3", signing_behavior="always", signing_protocol="sigv4",
         )
-        headers = security_headers_policy(self, config.name)
+        headers = security_headers_policy(self, name)
+        origins = [CloudfrontDistributionOrigin(origin_id="site", domain_name=bucket.regional_domain_name, origin_access_control_id=access_control.id)]
+        api_behaviors = []
+        if api_domain_name is not None:
+            origins.append(CloudfrontDistributionOrigin(
+                origin_id="api", domain_name=api_domain_name,
+                custom_origin_config={"http_port": 80, "https_port": 443, "origin_protocol_policy": "http-only", "origin_ssl_protocols": ["TLSv1.2"]},
+            ))
+            api_behaviors.append(CloudfrontDistributionOrderedCacheBehavior(
+                path_pattern=config.api_path_pattern, target_origin_id="api", viewer_protocol_policy="redirect-to-https", compress=True,
+                allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], cached_methods=["GET", "HEAD"],
+                cache_policy_id=CACHING_DISABLED, origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
+            ))
         distribution = CloudfrontDistribution(
-            self, "distribution", enabled=True, comment=f"{config.name}: static page and its API",
+            self, "distribution", enabled=True, comment=f"{name}: static page and its API" if api_domain_name is not None else f"{name}: static page",
             default_root_object="index.html", price_class=config.price_class.value, is_ipv6_enabled=True, http_version="http2and3",
-            origin=[
-                CloudfrontDistributionOrigin(origin_id="site", domain_name=bucket.regional_domain_name, origin_access_control_id=access_control.id),
-                CloudfrontDistributionOrigin(
-                    origin_id="api", domain_name=api_domain_name,
-                    custom_origin_config={"http_port": 80, "https_port": 443, "origin_protocol_policy": "http-only", "origin_ssl_protocols": ["TLSv1.2"]},
-                ),
-            ],
+            origin=origins,
             default_cache_behavior={
                 "target_origin_id": "site", "viewer_protocol_policy": "redirect-to-https", "compress": True,
                 "allowed_methods": ["GET", "HEAD"], "cached_methods": ["GET", "HEAD"], "cache_policy_id": CACHING_OPTIMIZED,
                 "response_headers_policy_id": headers.id,
             },
-            ordered_cache_behavior=[CloudfrontDistributionOrderedCacheBehavior(
-                path_pattern=config.api_path_pattern, target_origin_id="api", viewer_protocol_policy="redirect-to-https", compress=True,
-                allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], cached_methods=["GET", "HEAD"],
-                cache_policy_id=CACHING_DISABLED, origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
-            )],
+            ordered_cache_behavior=api_behaviors or None,
             restrictions={"geo_restriction": {"restriction_type": "none"}},
             viewer_certificate={"cloudfront_default_certificate": True},
             tags=tags,
         )
         for check_id, reason in DISTRIBUTION_CHECKS_NOT_MET.items():
             skip_check(distribution, check_id, reason)
-        S3BucketPolicy(self, "read-by-distribution", bucket=bucket.bucket.id, policy=policy_document([{
+        self.bucket_policy = S3BucketPolicy(self, "read-by-distribution", bucket=bucket.bucket.id, policy=policy_document([{
             "Sid": "CloudFrontReadsThroughOriginAccessControl",
             "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
             "Action": "s3:GetObject", "Resource": f"{bucket.arn}/*",
             "Condition": {"StringEquals": {"AWS:SourceArn": distribution.arn}},
         }]))
+        self.files = {}
         for key, content in config.files().items():
-            S3Object(
+            self.files[key] = S3Object(
                 self, f"file-{key}", bucket=bucket.bucket.id, key=key, content=literal(content.decode()),
                 content_type=content_type(key), etag=hashlib.md5(content).hexdigest(),
             )
@@ -156,12 +188,16 @@ class StaticSite(Construct):
         self.distribution_arn: str = distribution.arn
         self.domain_name: str = distribution.domain_name
         self.url: str = f"https://{distribution.domain_name}/"
+        self.content_bucket = bucket
+        self.distribution = distribution
+        self.origin_access_control = access_control
+        self.response_headers_policy = headers
 
 
 def security_headers_policy(scope: Construct, name: str) -> CloudfrontResponseHeadersPolicy:
     """HSTS, no MIME sniffing, no framing and a strict referrer policy on every file of the page."""
     return CloudfrontResponseHeadersPolicy(
-        scope, "security-headers", name=f"{name}-security-headers", comment=f"{name}: security headers on the page",
+        scope, "security-headers", name=_names.RESPONSE_HEADERS_POLICY.fit(f"{name}-security-headers"), comment=f"{name}: security headers on the page",
         security_headers_config=CloudfrontResponseHeadersPolicySecurityHeadersConfig(
             strict_transport_security=CloudfrontResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurity(
                 access_control_max_age_sec=31536000, include_subdomains=True, preload=True, override=True,
@@ -183,7 +219,3 @@ DISTRIBUTION_CHECKS_NOT_MET = {
     "CKV_AWS_310": "one region by design; the content bucket is rebuilt by a deploy",
 }
 
-
-def config_js(api_base_url: str) -> str:
-    """The page's generated config.js; ``""`` means the API is on the page's own origin."""
-    return f"window.TODOLIST_CONFIG = {json.dumps({'apiBaseUrl': api_base_url})};\n"

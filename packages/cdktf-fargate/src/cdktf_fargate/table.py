@@ -8,10 +8,9 @@ from typing import Any, Mapping, Sequence
 from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable, DynamodbTableAttribute
 from constructs import Construct
 
-from . import _checks
+from . import _checks, _names
 from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
-TABLE_NAME = "TodoList-Todos"  # FIXME(#14): derive from the construct path
 
 ITEM_ACTIONS = frozenset({
     "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem",
@@ -23,8 +22,8 @@ ITEM_ACTIONS = frozenset({
 class TableConfig:
     """Settings of :class:`Table`."""
 
-    name: str = TABLE_NAME
-    """Table name: 3-255 letters, digits, '_', '-', '.'. Default ``TodoList-Todos``."""
+    name: str | None = None
+    """Table name: 3-255 letters, digits, '_', '-', '.'. Default: derived from the construct path (``<stack>-<id>-<hash>``)."""
     partition_key: str = "id"
     """Name of the numeric partition key. Default ``id``."""
     point_in_time_recovery: bool = True
@@ -35,19 +34,27 @@ class TableConfig:
     """Extra tags. Default none."""
 
     def __post_init__(self) -> None:
-        _checks.matches("name", self.name, r"[A-Za-z0-9_.-]{3,255}", "must be 3-255 letters, digits, '_', '-' or '.'")
+        if self.name is not None:
+            _names.DYNAMODB_TABLE.check("name", self.name)
         _checks.matches("partition_key", self.partition_key, r"[A-Za-z_][A-Za-z0-9_]{0,254}", "must be an attribute name: letters, digits and '_'")
         _checks.boolean("point_in_time_recovery", self.point_in_time_recovery)
         _checks.boolean("deletion_protection", self.deletion_protection)
-        object.__setattr__(self, "tags", _checks.string_mapping("tags", self.tags))
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
 
 class Table(Construct):
     """On-demand DynamoDB table, server-side encrypted with a KMS key, point-in-time recovery on.
 
-    Attributes: ``name``, ``arn``. ``item_statement(actions)`` builds an IAM statement for exactly
-    those item actions on this table only.
+    Attributes: ``name``, ``arn``; the resource ``table``. ``item_statement(actions)`` builds an IAM
+    statement for exactly those item actions on this table only.
     """
+
+    name: str
+    """Table name (a token)."""
+    arn: str
+    """Table ARN (a token)."""
+    table: DynamodbTable
+    """The DynamoDB table."""
 
     def __init__(self, scope: Construct, id: str, *, config: TableConfig | None = None) -> None:
         config = config if config is not None else TableConfig()
@@ -55,7 +62,7 @@ class Table(Construct):
             raise ConfigError("config", config, "must be a TableConfig")
         super().__init__(scope, id)
         table = DynamodbTable(
-            self, "table", name=config.name, billing_mode="PAY_PER_REQUEST", hash_key=config.partition_key,
+            self, "table", name=config.name if config.name is not None else _names.DYNAMODB_TABLE.unique(self), billing_mode="PAY_PER_REQUEST", hash_key=config.partition_key,
             attribute=[DynamodbTableAttribute(name=config.partition_key, type="N")],
             point_in_time_recovery={"enabled": config.point_in_time_recovery},
             server_side_encryption={"enabled": True},
@@ -65,6 +72,7 @@ class Table(Construct):
         skip_check(table, "CKV_AWS_119", AWS_MANAGED_KEYS)
         self.name: str = table.name
         self.arn: str = table.arn
+        self.table = table
 
     def item_statement(self, actions: Sequence[str]) -> dict[str, Any]:
         unknown = sorted(set(actions) - ITEM_ACTIONS)
