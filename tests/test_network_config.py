@@ -71,7 +71,7 @@ def test_tags_reach_every_resource():
         ({"cidr": "10.0.0.0/24", "subnet_newbits": 8}, "subnet_newbits", "at most 4"),
         ({"az_count": 6, "subnet_newbits": 3}, "subnet_newbits", "room for 12 subnets"),
         ({"name": "9lives"}, "name", "start with a letter"),
-        ({"name": "has space"}, "name", "letters, digits or hyphens"),
+        ({"name": "has space"}, "name", "holds ' '; network names must be 1-32 characters of letters, digits and '-'"),
         ({"enable_dynamodb_endpoint": "yes"}, "enable_dynamodb_endpoint", "True or False"),
         ({"tags": {"team": 7}}, "tags", "strings to strings"),
         ({"enable_flow_logs": 1}, "enable_flow_logs", "True or False"),

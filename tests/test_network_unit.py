@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.synth_json import decode
+
 from main import NETWORK_STACK
 
 pytestmark = pytest.mark.unit
@@ -84,8 +86,8 @@ def test_flow_logs_record_all_traffic_into_their_own_log_group(synth):
     (policy,) = synth.resources(NETWORK_STACK, "aws_iam_role_policy").values()
     assert flow_log["traffic_type"] == "ALL" and flow_log["log_destination_type"] == "cloud-watch-logs"
     assert log_group["retention_in_days"] == 365
-    assert json.loads(role["assume_role_policy"])["Statement"][0]["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
-    (statement,) = json.loads(policy["policy"])["Statement"]
+    assert decode(role["assume_role_policy"])["Statement"][0]["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    (statement,) = decode(policy["policy"])["Statement"]
     assert all(resource.startswith("${aws_cloudwatch_log_group.") for resource in statement["Resource"])
 
 

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.synth_json import decode
+
 from main import BUILDSPEC
 from cdktf_fargate import ConfigError, ContainerRepository, LoadBalancedFargateService, Network, Pipeline, PipelineConfig, SourceKind
 
@@ -41,7 +43,7 @@ def test_github_source_uses_the_connection_and_creates_no_codecommit_repository(
     source = pipeline["stage"][0]["action"][0]
     assert source["provider"] == "CodeStarSourceConnection"
     assert source["configuration"] == {"ConnectionArn": CONNECTION, "FullRepositoryId": "acme/todo", "BranchName": "release"}
-    (policy,) = [json.loads(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "pipeline"]
+    (policy,) = [decode(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "pipeline"]
     assert {"Effect": "Allow", "Action": "codestar-connections:UseConnection", "Resource": CONNECTION} in policy["Statement"]
 
 

@@ -6,6 +6,8 @@ import json
 import subprocess
 
 import pytest
+
+from tests.synth_json import decode
 import yaml
 
 from main import BUILDSPEC, CICD_STACK, ECR_STACK, ECS_STACK
@@ -20,7 +22,7 @@ def one(synth, resource_type):
 
 def statements(synth, policy_name):
     (policy,) = [p for p in synth.resources(CICD_STACK, "aws_iam_role_policy").values() if p["name"] == policy_name]
-    return json.loads(policy["policy"])["Statement"]
+    return decode(policy["policy"])["Statement"]
 
 
 def test_stages_run_source_build_deploy_in_order(synth):
@@ -34,7 +36,7 @@ def test_source_is_the_backend_repository_on_main_triggered_by_push(synth):
     assert repository["repository_name"] == "TodoList-BackendRepository"
     source = one(synth, "aws_codepipeline")["stage"][0]["action"][0]["configuration"]
     assert (source["BranchName"], source["PollForSourceChanges"]) == ("main", "false")
-    pattern = json.loads(one(synth, "aws_cloudwatch_event_rule")["event_pattern"])
+    pattern = decode(one(synth, "aws_cloudwatch_event_rule")["event_pattern"])
     assert pattern["detail"]["referenceName"] == ["main"]
     assert "codepipeline" in one(synth, "aws_cloudwatch_event_target")["arn"]
 
@@ -70,7 +72,7 @@ def test_artifact_bucket_is_private_versioned_encrypted(synth):
 
 
 def test_roles_trust_only_their_service(synth):
-    trusted = sorted(json.loads(r["assume_role_policy"])["Statement"][0]["Principal"]["Service"] for r in synth.resources(CICD_STACK, "aws_iam_role").values())
+    trusted = sorted(decode(r["assume_role_policy"])["Statement"][0]["Principal"]["Service"] for r in synth.resources(CICD_STACK, "aws_iam_role").values())
     assert trusted == ["codebuild.amazonaws.com", "codepipeline.amazonaws.com", "events.amazonaws.com"]
 
 
@@ -118,6 +120,6 @@ def test_buildspec_writes_imagedefinitions_naming_the_synthesized_container_and_
 
     (definition,) = json.loads((tmp_path / "imagedefinitions.json").read_text())
     (task,) = synth.resources(ECS_STACK, "aws_ecs_task_definition").values()
-    (container,) = json.loads(task["container_definitions"])
+    (container,) = decode(task["container_definitions"])
     assert definition == {"name": container["name"], "imageUri": f"{repository_uri}:0123456789ab"}
     assert yaml.safe_load(BUILDSPEC.read_text())["artifacts"]["files"] == ["imagedefinitions.json"]

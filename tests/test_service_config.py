@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.synth_json import decode
+
 from cdktf_fargate import (
     ConfigError,
     ContainerRepository,
@@ -81,10 +83,10 @@ def test_internal_load_balancer_sits_in_private_subnets():
 def test_secrets_are_injected_and_the_execution_role_reads_exactly_them():
     config = LoadBalancedFargateServiceConfig(environment={"STORE": "file"}, secrets={"DB_PASSWORD": SSM_ARN, "API_KEY": SECRET_ARN})
     resources = synth_service(config)
-    (container,) = json.loads(only(resources, "aws_ecs_task_definition")["container_definitions"])
+    (container,) = decode(only(resources, "aws_ecs_task_definition")["container_definitions"])
     assert container["environment"] == [{"name": "STORE", "value": "file"}]
     assert container["secrets"] == [{"name": "API_KEY", "valueFrom": SECRET_ARN}, {"name": "DB_PASSWORD", "valueFrom": SSM_ARN}]
-    (execution,) = [json.loads(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "pull-image-write-logs"]
+    (execution,) = [decode(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "pull-image-write-logs"]
     by_action = {s["Action"]: s["Resource"] for s in execution["Statement"] if isinstance(s["Action"], str)}
     assert by_action["ssm:GetParameters"] == [SSM_ARN]
     assert by_action["secretsmanager:GetSecretValue"] == [SECRET_ARN]
@@ -95,13 +97,13 @@ def test_callers_grant_the_task_role_exactly_what_the_application_needs():
     resources = synth_service(LoadBalancedFargateServiceConfig(), grant=("todos-table", [statement]))
     (policy,) = [p for p in resources["aws_iam_role_policy"].values() if p["name"] == "todos-table"]
     assert "task-role" in policy["role"]
-    assert json.loads(policy["policy"])["Statement"] == [statement]
+    assert decode(policy["policy"])["Statement"] == [statement]
 
 
 def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
     resources = synth_service(LoadBalancedFargateServiceConfig(enable_execute_command=True))
     assert only(resources, "aws_ecs_service")["enable_execute_command"] is True
-    (policy,) = [json.loads(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "ecs-exec"]
+    (policy,) = [decode(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "ecs-exec"]
     assert all(a.startswith("ssmmessages:") for a in policy["Statement"][0]["Action"])
 
 
@@ -125,8 +127,8 @@ def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
         ({"health_check_protocol": "UDP"}, "health_check_protocol", "'TCP', 'HTTP'"),
         ({"health_check_path": "health"}, "health_check_path", "starting with '/'"),
         ({"deregistration_delay_s": 4000}, "deregistration_delay_s", "between 0 and 3600"),
-        ({"service_name": "todo list"}, "service_name", "start with a letter"),
-        ({"cluster_name": ""}, "cluster_name", "start with a letter"),
+        ({"service_name": "todo list"}, "service_name", "holds ' '; ECS service names must be 1-255 characters of letters, digits, '-' and '_'"),
+        ({"cluster_name": ""}, "cluster_name", "is 0 characters long; ECS cluster names must be 1-255 characters"),
         ({"image_tag": "latest!"}, "image_tag", "Docker tag"),
         ({"environment": {"1BAD": "x"}}, "environment", "variable names"),
         ({"secrets": {"TOKEN": "plain-text-secret"}}, "secrets['TOKEN']", "SSM parameter ARN"),

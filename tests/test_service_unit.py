@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.synth_json import decode
+
 from main import ECR_STACK, ECS_STACK
 from todolist_names import CONTAINER_NAME, CONTAINER_PORT, REPOSITORY_NAME
 
@@ -18,7 +20,7 @@ def one(synth, stack, resource_type):
 
 
 def policies(synth, stack):
-    return {r["name"]: json.loads(r["policy"]) for r in synth.resources(stack, "aws_iam_role_policy").values()}
+    return {r["name"]: decode(r["policy"]) for r in synth.resources(stack, "aws_iam_role_policy").values()}
 
 
 def test_repository_name_scan_on_push_and_encryption(synth):
@@ -34,7 +36,7 @@ def test_repository_is_force_deleted_only_on_the_local_aws(synth):
 
 
 def test_lifecycle_keeps_20_images_and_expires_untagged_after_7_days(synth):
-    rules = json.loads(one(synth, ECR_STACK, "aws_ecr_lifecycle_policy")["policy"])["rules"]
+    rules = decode(one(synth, ECR_STACK, "aws_ecr_lifecycle_policy")["policy"])["rules"]
     assert rules[0]["selection"] == {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 7}
     assert rules[1]["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 20}
 
@@ -52,7 +54,7 @@ def test_cluster_has_container_insights(synth):
 def test_task_definition_is_fargate_256_512_with_the_shared_container_name(synth):
     task = one(synth, ECS_STACK, "aws_ecs_task_definition")
     assert (task["cpu"], task["memory"], task["network_mode"], task["requires_compatibilities"]) == ("256", "512", "awsvpc", ["FARGATE"])
-    (container,) = json.loads(task["container_definitions"])
+    (container,) = decode(task["container_definitions"])
     assert container["name"] == CONTAINER_NAME
     assert container["portMappings"] == [{"containerPort": CONTAINER_PORT, "hostPort": CONTAINER_PORT, "protocol": "tcp"}]
     assert container["image"].endswith(":latest") and "TodoList-ECR" in container["image"]
@@ -65,7 +67,7 @@ def test_log_group_keeps_a_year(synth):
 
 def test_both_roles_trust_only_ecs_tasks(synth):
     for role in synth.resources(ECS_STACK, "aws_iam_role").values():
-        (statement,) = json.loads(role["assume_role_policy"])["Statement"]
+        (statement,) = decode(role["assume_role_policy"])["Statement"]
         assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
         assert statement["Action"] == "sts:AssumeRole"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
+
+from tests.synth_json import decode
 
 from main import ECS_STACK
 from cdktf_fargate import ConfigError, Table, TableConfig
@@ -37,14 +38,14 @@ def test_local_table_can_be_destroyed_a_real_one_cannot(synth):
 
 def test_container_gets_the_table_name(synth):
     (task,) = synth.resources(ECS_STACK, "aws_ecs_task_definition").values()
-    (container,) = json.loads(task["container_definitions"])
+    (container,) = decode(task["container_definitions"])
     (variable,) = [e for e in container["environment"] if e["name"] == TABLE_NAME_VARIABLE]
     assert "aws_dynamodb_table" in variable["value"] and variable["value"].endswith(".name}")
 
 
 def test_task_role_gets_only_the_store_item_actions_on_this_table(synth):
     (policy,) = [p for p in synth.resources(ECS_STACK, "aws_iam_role_policy").values() if p["name"] == "todos-table"]
-    (statement,) = json.loads(policy["policy"])["Statement"]
+    (statement,) = decode(policy["policy"])["Statement"]
     assert statement["Action"] == sorted(TABLE_ITEM_ACTIONS)
     assert "aws_dynamodb_table" in statement["Resource"] and statement["Resource"].endswith(".arn}")
     assert "task-role" in policy["role"]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 import pytest
 
+from tests.synth_json import decode
+
 from main import ECS_STACK, WEB_DIR, WEBSITE_STACK
 from cdktf_fargate import ConfigError, StaticSiteConfig
-from cdktf_fargate.static_site import CACHING_DISABLED, config_js, content_type
+from cdktf_fargate.static_site import CACHING_DISABLED, content_type
+from todolist_names import config_js
 
 pytestmark = pytest.mark.unit
 
@@ -40,7 +42,7 @@ def test_distribution_reads_the_bucket_through_origin_access_control(synth):
 
 
 def test_bucket_policy_lets_only_this_distribution_read(synth):
-    (statement,) = json.loads(one(synth, "aws_s3_bucket_policy")["policy"])["Statement"]
+    (statement,) = decode(one(synth, "aws_s3_bucket_policy")["policy"])["Statement"]
     assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"} and statement["Action"] == "s3:GetObject"
     assert "aws_cloudfront_distribution" in statement["Condition"]["StringEquals"]["AWS:SourceArn"]
 

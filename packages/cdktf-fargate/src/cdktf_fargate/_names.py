@@ -64,20 +64,20 @@ class NameRule:
     # ----------------------------------------------------------------- describing and checking
 
     def describe(self) -> str:
-        """What is allowed, in words: ``1-64 characters: letters, digits and '+=,.@_-'; ...``."""
+        """What is allowed, in words: ``IAM role names must be 1-64 characters of letters, digits and '+=,.@_-'``."""
         length = f"{self.min_length}-{self.max_length}" if self.min_length != self.max_length else str(self.max_length)
-        parts = [f"{length} characters: {self.chars_text}"]
+        parts = [f"{self.kind}s must be {length} characters of {self.chars_text}"]
         if self.first:
-            parts.append(f"starting with {self._class_text(self.first)}")
+            parts.append(f"start with {self._class_text(self.first)}")
         if self.last:
-            parts.append(f"ending with {self._class_text(self.last)}")
+            parts.append(f"end with {self._class_text(self.last)}")
         if self.reserved_prefixes:
-            parts.append("not starting with " + " or ".join(repr(p) for p in self.reserved_prefixes))
+            parts.append("not start with " + " or ".join(repr(p) for p in self.reserved_prefixes))
         if self.reserved_suffixes:
-            parts.append("not ending with " + " or ".join(repr(s) for s in self.reserved_suffixes))
+            parts.append("not end with " + " or ".join(repr(x) for x in self.reserved_suffixes))
         if self.no_runs:
-            parts.append("no two of " + repr(self.no_runs) + " in a row")
-        return f"a {self.kind} is " + ", ".join(parts)
+            parts.append("hold no " + " or ".join(repr(c * 2) for c in self.no_runs))
+        return ", ".join(parts)
 
     @staticmethod
     def _class_text(body: str) -> str:
