@@ -58,6 +58,8 @@ class NameRule:
     """Characters that must not follow one another (``.`` in S3: no ``..``)."""
     pattern: str | None = None
     """A full regular expression the name must also match (ECR's path segments)."""
+    separators: str = ""
+    """Characters of which no two may stand together when deriving a name (ECR: ``._-/``)."""
     lowercase: bool = False
     separator: str = "-"
 
@@ -155,6 +157,9 @@ class NameRule:
         cleaned = re.sub(f"[^{self.chars}]+", sep, cleaned)
         for char in self.no_runs + sep:
             cleaned = re.sub(re.escape(char) + "{2,}", char, cleaned)
+        if self.separators:
+            run = f"[{re.escape(self.separators)}]{{2,}}"
+            cleaned = re.sub(run, lambda m: "/" if "/" in m.group() else m.group()[0], cleaned)
         cleaned = self._trim(cleaned)
         changed = True
         while changed:  # drop reserved prefixes (they could repeat: 'sg-sg-x')
@@ -216,7 +221,7 @@ CODECOMMIT_REPOSITORY = NameRule(
 )
 ECR_REPOSITORY = NameRule(
     "ECR repository name", 256, "a-z0-9._/-", "lowercase letters, digits and '._-', in segments separated by '/'",
-    min_length=2, first="a-z0-9", last="a-z0-9", lowercase=True,
+    min_length=2, first="a-z0-9", last="a-z0-9", lowercase=True, separators="._-/",
     pattern=r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
 )
 DYNAMODB_TABLE = NameRule("DynamoDB table name", 255, "A-Za-z0-9_.-", "letters, digits and '_.-'", min_length=3)
