@@ -169,3 +169,153 @@ def test_service_needs_a_service_config():
     stack = TerraformStack(Testing.app(), "test")
     with pytest.raises(ConfigError, match="must be a LoadBalancedFargateServiceConfig"):
         LoadBalancedFargateService(stack, "s", config=object(), network=Network(stack, "n"), repository=ContainerRepository(stack, "r"))
+
+
+# ------------------------------------------------------------------------------ TLS only, shared cluster
+
+
+def test_a_tls_only_service_has_no_plaintext_listener():
+    from cdktf import TerraformStack, Testing
+
+    stack = TerraformStack(Testing.app(), "test")
+    service = LoadBalancedFargateService(
+        stack, "service", network=Network(stack, "network"), repository=ContainerRepository(stack, "repository"),
+        config=LoadBalancedFargateServiceConfig(enable_tls=True, tls_only=True, tls_certificate_arn=CERTIFICATE, tls_port=8443),
+    )
+    resources = json.loads(Testing.synth(stack))["resource"]
+    (listener,) = resources["aws_lb_listener"].values()
+    assert (listener["protocol"], listener["port"]) == ("TLS", 8443)
+    assert service.listener is None and service.tls_listener is not None
+    (dependency,) = only(resources, "aws_ecs_service")["depends_on"]
+    assert dependency.startswith("aws_lb_listener.service_tls-listener")
+
+
+def test_two_services_share_one_cluster():
+    from cdktf import TerraformStack, Testing
+
+    stack = TerraformStack(Testing.app(), "test")
+    network, repository = Network(stack, "network"), ContainerRepository(stack, "repository")
+    first = LoadBalancedFargateService(stack, "first", network=network, repository=repository)
+    second = LoadBalancedFargateService(stack, "second", network=network, repository=repository, cluster=first)
+    resources = json.loads(Testing.synth(stack))["resource"]
+    (cluster,) = resources["aws_ecs_cluster"].values()
+    services = sorted(resources["aws_ecs_service"].values(), key=lambda s: s["name"])
+    (shared,) = {s["cluster"] for s in services}
+    assert shared.startswith("${aws_ecs_cluster.first_cluster")
+    assert second.cluster is None and second.cluster_arn == first.cluster_arn
+    assert len({s["name"] for s in services}) == 2 and cluster["name"].startswith("test-first-cluster-")
+
+
+def test_joining_a_cluster_built_elsewhere():
+    from cdktf_fargate import ExistingCluster
+
+    cluster = ExistingCluster(cluster_name="platform", cluster_arn="arn:aws:ecs:us-east-1:123456789012:cluster/platform")
+    from cdktf import TerraformStack, Testing
+
+    stack = TerraformStack(Testing.app(), "test")
+    LoadBalancedFargateService(
+        stack, "service", network=Network(stack, "network"), repository=ContainerRepository(stack, "repository"), cluster=cluster,
+        config=LoadBalancedFargateServiceConfig(enable_autoscaling=True),
+    )
+    resources = json.loads(Testing.synth(stack))["resource"]
+    assert "aws_ecs_cluster" not in resources
+    assert only(resources, "aws_ecs_service")["cluster"] == cluster.cluster_arn
+    assert only(resources, "aws_appautoscaling_target")["resource_id"].startswith("service/platform/")
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "hint"),
+    [
+        (lambda: LoadBalancedFargateServiceConfig(tls_only=True), "tls_only", "needs enable_tls=True"),
+        (lambda: LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, tls_port=80), "listener_port", "must differ from the TLS listener's port tls_port=80"),
+        (lambda: LoadBalancedFargateServiceConfig(tls_port=0), "tls_port", "between 1 and 65535"),
+        (lambda: __import__("cdktf_fargate").ExistingCluster(cluster_name="platform", cluster_arn="platform"), "cluster_arn", "ECS cluster ARN"),
+        (lambda: __import__("cdktf_fargate").ExistingCluster(cluster_name="plat form", cluster_arn="arn:aws:ecs:us-east-1:123456789012:cluster/x"), "cluster_name", "holds ' '"),
+    ],
+)
+def test_bad_tls_and_cluster_settings_are_rejected(make, field, hint):
+    with pytest.raises(ConfigError) as caught:
+        make()
+    assert caught.value.field == field and hint in str(caught.value)
+
+
+def test_a_cluster_name_cannot_be_set_when_joining_a_cluster():
+    from cdktf import TerraformStack, Testing
+
+    stack = TerraformStack(Testing.app(), "test")
+    network, repository = Network(stack, "network"), ContainerRepository(stack, "repository")
+    first = LoadBalancedFargateService(stack, "first", network=network, repository=repository)
+    with pytest.raises(ConfigError, match="cluster_name: got 'other'; must be left unset when the service joins"):
+        LoadBalancedFargateService(stack, "second", network=network, repository=repository, cluster=first,
+                                   config=LoadBalancedFargateServiceConfig(cluster_name="other"))
+    with pytest.raises(ConfigError) as caught:
+        LoadBalancedFargateService(stack, "third", network=network, repository=repository, cluster="platform")
+    assert caught.value.field == "cluster"
+
+
+# ---------------------------------------------------------------------------------- no secret in an error
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"secrets": {"DB_PASSWORD": "hunter2"}}, "secrets['DB_PASSWORD']"),
+        ({"secrets": {"DB_PASSWORD": 12345}}, "secrets['DB_PASSWORD']"),
+        ({"environment": {"DB_PASSWORD": 12345}}, "environment['DB_PASSWORD']"),
+        ({"secrets": ["hunter2"]}, "secrets"),
+    ],
+)
+def test_a_secret_is_never_echoed(settings, field):
+    with pytest.raises(ConfigError) as caught:
+        LoadBalancedFargateServiceConfig(**settings)
+    message = str(caught.value)
+    assert caught.value.field == field and message.startswith(f"{field}: got a value that is not shown")
+    assert "hunter2" not in message and "12345" not in message
+    assert "hunter2" not in repr(caught.value.value) and caught.value.secret is True
+
+
+def test_the_secret_message_says_what_shape_is_expected():
+    with pytest.raises(ConfigError) as caught:
+        LoadBalancedFargateServiceConfig(secrets={"DB_PASSWORD": "hunter2"})
+    assert "must be the ARN of the secret, not the secret: an SSM parameter ARN" in str(caught.value)
+
+
+def test_a_buildspec_is_never_echoed():
+    from cdktf_fargate import PipelineConfig
+
+    with pytest.raises(ConfigError) as caught:
+        PipelineConfig(buildspec="password=hunter2")
+    assert caught.value.field == "buildspec" and "hunter2" not in str(caught.value)
+
+
+# ------------------------------------------------------------------------------- task policy statements
+
+
+@pytest.mark.parametrize(
+    ("statements", "field", "hint"),
+    [
+        ([{"Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}], "statements[0]['Effect']", "is required"),
+        ([{"Effect": "Allow", "Resource": "arn:aws:s3:::b/*"}], "statements[0]['Action']", "is required"),
+        ([{"Effect": "Allow", "Action": "s3:GetObject"}], "statements[0]['Resource']", "is required"),
+        ([{"Effect": "Maybe", "Action": "s3:GetObject", "Resource": "*"}], "statements[0]['Effect']", "'Allow' or 'Deny'"),
+        ([{"Effect": "Allow", "Action": "*", "Resource": "*"}], "statements[0]['Action']", "no '*' wildcards"),
+        ([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}], "statements[0]['Action']", "no '*' wildcards"),
+        ([{"Effect": "Allow", "Action": ["s3:GetObject", "s3:Put*"], "Resource": "*"}], "statements[0]['Action']", "no '*' wildcards"),
+        ([{"Effect": "Allow", "Action": [], "Resource": "*"}], "statements[0]['Action']", "non-empty"),
+        ([{"Effect": "Allow", "NotAction": "s3:GetObject", "Resource": "*"}], "statements[0]", "allowed: Sid, Effect, Action, Resource, Condition"),
+        ([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"}], "statements[0]", "allowed"),
+        ({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, "statements", "non-empty list"),
+        ([], "statements", "non-empty list"),
+        (["s3:GetObject"], "statements[0]", "must be a dict"),
+    ],
+)
+def test_task_policy_statements_are_checked(statements, field, hint):
+    with pytest.raises(ConfigError) as caught:
+        synth_service(LoadBalancedFargateServiceConfig(), grant=("grant", statements))
+    assert caught.value.field == field and hint in str(caught.value)
+
+
+def test_a_task_policy_name_aws_would_reject_is_refused():
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    with pytest.raises(ConfigError, match="name: got 'read bucket'; holds ' '; IAM policy names must be 1-128"):
+        synth_service(LoadBalancedFargateServiceConfig(), grant=("read bucket", [statement]))
