@@ -117,6 +117,18 @@ class Network(Construct):
     ``flow_log``, ``flow_log_group``, ``flow_log_role``.
     """
 
+    vpc_id: str
+    """Id of the VPC."""
+    vpc_cidr: str
+    """CIDR block of the VPC."""
+    public_subnet_ids: tuple[str, ...]
+    """Ids of the public subnets, one per zone."""
+    private_subnet_ids: tuple[str, ...]
+    """Ids of the private subnets, one per zone."""
+    private_route_table_ids: tuple[str, ...]
+    """Ids of the private route tables, one per zone."""
+    nat_gateway_ids: tuple[str, ...]
+    """Ids of the NAT gateways."""
     name: str
     """Prefix of the ``Name`` tags (the config's, or the one derived from the construct path)."""
     vpc: Vpc
