@@ -10,7 +10,7 @@ SCAN_VENV := .venv-scan
 export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help install system-packages scan hcl reference outputs up test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
+.PHONY: help install system-packages scan hcl reference outputs up lint format test test-unit test-plan test-e2e diff synth deploy destroy down bootstrap bench check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,7 +58,15 @@ check: install ## check prerequisites (terraform, node, provider mirror)
 up: install ## start the local AWS, bootstrap state, deploy every stack, print outputs
 	@$(DEVKIT) up
 
-test: install system-packages scan ## run the policy scan and the whole test suite
+lint: install ## ruff check and ruff format --check over the repository (rules in pyproject.toml)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: install ## ruff check --fix and ruff format: fix what lint finds
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+test: install system-packages lint scan ## lint, the policy scan and the whole test suite (with examples/*/tests)
 	@$(PY) -m pytest
 
 test-unit: install ## synth-level tests only
@@ -79,8 +87,8 @@ synth: install ## synthesize every stack into cdktf.out/
 hcl: install ## write every stack as plain Terraform (HCL) into hcl/ (the exit path off cdktf)
 	@$(DEVKIT) hcl
 
-reference: install ## regenerate docs/REFERENCE.md from the construct library
-	@$(DEVKIT) reference
+reference: install ## regenerate docs/REFERENCE.md from the construct library and the devkit's pytest plugin
+	@$(DEVKIT) reference --package cdktf_fargate
 
 deploy: install ## cdktf deploy of every stack (or STACKS="...")
 	@$(DEVKIT) deploy $(STACKS)

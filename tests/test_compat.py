@@ -11,9 +11,8 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
+from cdktf_devkit.localaws import LocalAws, LocalAwsSettings
 from tests.conftest import boto3_client
-from cdktf_fargate.environment import Environment
-from cdktf_devkit.localaws import LocalAws
 
 pytestmark = pytest.mark.plan
 
@@ -28,13 +27,13 @@ PIPELINE_PROJECT = {
 @pytest.fixture(scope="module")
 def plain_moto(output_dir):
     server = LocalAws.start_on_free_port(output_dir / "plain-moto.log", compat_layer=False)
-    yield Environment(local_port=server.port)
+    yield LocalAwsSettings(port=server.port)
     server.stop()
 
 
 @pytest.fixture(params=["plain", "patched"])
-def variant(request, plain_moto, local_aws, environment):
-    return request.param, plain_moto if request.param == "plain" else environment
+def variant(request, plain_moto, local_aws):
+    return request.param, plain_moto if request.param == "plain" else local_aws
 
 
 def raw_body(client, operation, **params):
@@ -70,8 +69,8 @@ def test_codecommit_tags_round_trip(variant):
     assert client.list_tags_for_resource(resourceArn=arn)["tags"] == {"b": "2"}
 
 
-def test_codecommit_tagging_an_unknown_repository_is_a_clear_error(local_aws, environment):
-    client = boto3_client(environment, "codecommit")
+def test_codecommit_tagging_an_unknown_repository_is_a_clear_error(local_aws):
+    client = local_aws.client("codecommit")
     with pytest.raises(ClientError, match="RepositoryDoesNotExistException"):
         client.list_tags_for_resource(resourceArn="arn:aws:codecommit:us-east-1:123456789012:nope")
 

@@ -7,38 +7,45 @@ never touches a local AWS or service the user started.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 import json
 import subprocess
 import sys
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from cdktf_devkit import toolchain
+from cdktf_devkit.ports import free_port
 from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK, WEBSITE_STACK
 from tests.conftest import ROOT, boto3_client
-from cdktf_fargate.environment import Environment
-from todolist_names import CLUSTER_NAME, CONTAINER_NAME, REPOSITORY_NAME, TABLE_NAME
-from cdktf_devkit import toolchain
-from cdktf_devkit.localservice import LocalService
+from todolist_devkit import LocalService, environment
+from todolist_names import CLUSTER_NAME, CONTAINER_NAME, ENV_PREFIX, REPOSITORY_NAME, TABLE_NAME
 
 pytestmark = pytest.mark.e2e
 
 STACKS = (NETWORK_STACK, ECR_STACK, ECS_STACK, CICD_STACK, WEBSITE_STACK)
 
 
+def environment_of(variables):
+    import os
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, variables):
+        return environment()
+
+
 class Up:
     def __init__(self, tmp_path):
-        self.environment = Environment(local_port=toolchain.free_port(), service_port=toolchain.free_port())
-        self.service_port = self.environment.service_port
         self.synth_dir = tmp_path / "cdktf.out"
-        self.env = {
-            **toolchain.load(ROOT).env(),
-            "TODOLIST_ENV": "local",
-            "TODOLIST_LOCAL_AWS_PORT": str(self.environment.local_port),
-            "TODOLIST_SERVICE_PORT": str(self.service_port),
-            "TODOLIST_CDKTF_OUT": str(self.synth_dir),
+        variables = {
+            f"{ENV_PREFIX}ENV": "local",
+            f"{ENV_PREFIX}LOCAL_AWS_PORT": str(free_port()),
+            f"{ENV_PREFIX}SERVICE_PORT": str(free_port()),
         }
+        self.env = {**toolchain.load(ROOT).env(), **variables, "CDKTF_DEVKIT_OUT": str(self.synth_dir)}
+        self.environment = environment_of(variables)
+        self.service_port = self.environment.service_port
 
     def devkit(self, *args: str) -> str:
         result = subprocess.run(
@@ -69,7 +76,7 @@ def our_vpcs(up):
 
 
 def test_up_reports_progress_per_stack_and_the_outputs(up):
-    assert "local AWS started" in up.log and "state bucket todolist-tfstate-local created" in up.log
+    assert "local AWS started" in up.log and f"state bucket {up.environment.state_bucket} created" in up.log
     for stack in STACKS:
         assert f"deploying {stack} to local" in up.log
     assert "[1/5] deploying TodoList-" in up.log and "[5/5] deploying TodoList-" in up.log

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import boto3_client
-from cdktf_devkit import toolchain
-from cdktf_devkit.localservice import LocalService
+from cdktf_devkit.ports import free_port
+from tests.conftest import ROOT, boto3_client
+from todolist_devkit import LocalService
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import load  # noqa: E402
@@ -30,7 +30,7 @@ def service(local_aws, environment, output_dir):
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
     )
-    running = LocalService(toolchain.project_root(), dataclasses.replace(environment, service_port=toolchain.free_port()))
+    running = LocalService(ROOT, dataclasses.replace(environment, service_port=free_port()))
     running.seed(table)
     running.start(table)
     yield running, table

@@ -1,4 +1,4 @@
-"""docs/REFERENCE.md is generated from the code and must match it."""
+"""docs/REFERENCE.md is generated from the code (the construct library and the devkit's pytest plugin) and must match it."""
 
 from __future__ import annotations
 
@@ -6,21 +6,28 @@ import dataclasses
 
 import pytest
 
-from tests.conftest import ROOT
+import cdktf_fargate
 from cdktf_devkit import reference
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
+PACKAGE = "cdktf_fargate"
+
 
 def test_reference_is_up_to_date():
-    assert reference.is_current(ROOT / "docs" / "REFERENCE.md"), "docs/REFERENCE.md is stale: run 'python -m cdktf_devkit reference'"
+    assert reference.is_current(ROOT / "docs" / "REFERENCE.md", PACKAGE), "docs/REFERENCE.md is stale: run 'make reference'"
 
 
-@pytest.mark.parametrize(("module", "construct", "config"), reference.CONSTRUCTS)
-def test_every_config_field_documents_its_default(module, construct, config):
-    import importlib
+def test_reference_covers_every_fixture_of_the_plugin():
+    text = reference.render(PACKAGE)
+    for fixture in ("local_aws_settings", "local_aws", "cdktf_app", "cdktf_synth", "terraform", "terraform_toolchain"):
+        assert f"| `{fixture}` | session |" in text
 
-    cls = getattr(importlib.import_module(f"cdktf_fargate.{module}"), config)
+
+@pytest.mark.parametrize("config", [name for name in cdktf_fargate.__all__ if name.endswith("Config")])
+def test_every_config_field_documents_its_default(config):
+    cls = getattr(cdktf_fargate, config)
     docs = reference.field_docs(cls)
     undocumented = [f.name for f in dataclasses.fields(cls) if not docs.get(f.name)]
     assert undocumented == []

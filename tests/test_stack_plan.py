@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-import tftest
+from pathlib import Path
 
-from main import BUILDSPEC, WEB_DIR
+import pytest
+
+from cdktf_devkit.testing import Stacks, synthesize
 from cdktf_fargate import (
     ContainerRepository,
     LoadBalancedFargateService,
@@ -21,35 +22,42 @@ from todolist_names import CONTAINER_NAME, CONTAINER_PORT
 pytestmark = pytest.mark.plan
 
 STACK = "TodoList-ServicePlanTest"
+ROOT = Path(__file__).resolve().parent.parent
+BUILDSPEC = ROOT / "pipeline" / "buildspec.yml"
+WEB_DIR = ROOT / "web"
+
+
+def build_app(environment):
+    """One stack holding every construct with its defaults (plus an approval stage), not the TodoList app."""
+    from cdktf import App, TerraformStack
+
+    def factory(settings, outdir):
+        app = App(outdir=outdir)
+        stack = TerraformStack(app, STACK)
+        environment.apply(stack, STACK)
+        network = Network(stack, "network")
+        repository = ContainerRepository(stack, "repository")
+        service = LoadBalancedFargateService(stack, "service", network=network, repository=repository)
+        Pipeline(stack, "pipeline", service=service, repository=repository, config=PipelineConfig(buildspec=BUILDSPEC.read_text(), manual_approval=True))
+        site_config = StaticSiteConfig(site_dir=str(WEB_DIR), generated_files={"config.js": config_js("http://127.0.0.1:8080")})
+        StaticSite(stack, "site", config=site_config, api_domain_name=service.load_balancer_dns_name)
+        return app
+
+    return factory
 
 
 @pytest.fixture(scope="module")
-def plan(environment, local_aws, tools, tf_env, tmp_path_factory):
-    from cdktf import App, TerraformStack
-
-    outdir = tmp_path_factory.mktemp("service-plan")
-    app = App(outdir=str(outdir))
-    stack = TerraformStack(app, STACK)
-    environment.apply(stack, STACK)
-    network = Network(stack, "network")
-    repository = ContainerRepository(stack, "repository")
-    service = LoadBalancedFargateService(stack, "service", network=network, repository=repository)
-    Pipeline(stack, "pipeline", service=service, repository=repository, config=PipelineConfig(buildspec=BUILDSPEC.read_text(), manual_approval=True))
-    site_config = StaticSiteConfig(site_dir=str(WEB_DIR), generated_files={"config.js": config_js("http://127.0.0.1:8080")})
-    StaticSite(stack, "site", config=site_config, api_domain_name=service.load_balancer_dns_name)
-    app.synth()
-    terraform = tftest.TerraformTest(tfdir=str(outdir / "stacks" / STACK), binary=tools.terraform, env=tf_env)
-    terraform.setup(cleanup_on_exit=False)
-    return terraform.plan(output=True)
+def plan(environment, local_aws, tools, tmp_path_factory):
+    synth = synthesize(build_app(environment), local_aws, tmp_path_factory.mktemp("service-plan") / "cdktf.out")
+    return Stacks(synth, tools, local_aws, tmp_path_factory.mktemp("service-plan-terraform")).plan(STACK)
 
 
 def planned(plan, resource_type):
-    return [r["values"] for r in plan.root_module["resources"] if r["type"] == resource_type and r["mode"] == "managed"]
+    return plan.resources(resource_type)
 
 
 def test_plan_only_creates(plan):
-    actions = [change["change"]["actions"] for change in plan.resource_changes.values()]
-    assert actions and all(a == ["create"] for a in actions)
+    assert plan.changes and set(plan.changes.values()) == {("create",)}
 
 
 def test_planned_task_definition(plan):

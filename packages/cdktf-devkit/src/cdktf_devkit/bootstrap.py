@@ -7,27 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf_fargate.environment import LOCAL_CREDENTIALS, Environment
 
-
-def s3_client(environment: Environment) -> Any:
-    import boto3
-
-    if environment.is_local:
-        access_key, secret_key = LOCAL_CREDENTIALS
-        return boto3.client(
-            "s3", region_name=environment.region, endpoint_url=environment.endpoint,
-            aws_access_key_id=access_key, aws_secret_access_key=secret_key,
-        )
-    return boto3.client("s3", region_name=environment.region)
-
-
-def bootstrap_state_bucket(environment: Environment) -> bool:
-    """Create or re-harden the state bucket. Returns True if it was created."""
+def bootstrap_state_bucket(s3: Any, bucket: str, region: str) -> bool:
+    """Create or re-harden ``bucket`` with the boto3 S3 client ``s3``. Returns True if it was created."""
     from botocore.exceptions import ClientError
 
-    s3 = s3_client(environment)
-    bucket = environment.state_bucket
     created = False
     try:
         s3.head_bucket(Bucket=bucket)
@@ -35,8 +19,8 @@ def bootstrap_state_bucket(environment: Environment) -> bool:
         if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
             raise
         kwargs: dict[str, Any] = {"Bucket": bucket}
-        if environment.region != "us-east-1":
-            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": environment.region}
+        if region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
         s3.create_bucket(**kwargs)
         created = True
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})

@@ -1,8 +1,9 @@
-"""The local AWS: a moto server on 127.0.0.1 with the compatibility layer applied.
+"""The local AWS: a moto server on 127.0.0.1 with the compatibility layer (``compat``) applied.
 
 ``serve`` runs it in the foreground (``python -m cdktf_devkit serve-local-aws --port N``);
-``start``/``stop`` run it in the background with a pid file and a health wait, which is what
-``make up`` and ``make down`` use. Tests use ``LocalAws.start_on_free_port``.
+``LocalAws.start`` runs it as a child process and waits until it answers; ``Daemon`` keeps one in
+the background across commands with a pid file (``make up`` / ``make down``). ``LocalAwsSettings``
+holds everything a stack, a boto3 client or a subprocess needs to use it, as plain values.
 """
 
 from __future__ import annotations
@@ -15,21 +16,118 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import pidfile
 from .errors import PrerequisiteError
-from .toolchain import free_port, port_is_free
+from .ports import HOST, free_port, port_is_free
 
-HOST = "127.0.0.1"
 HEALTH_PATH = "/moto-api/"
 START_TIMEOUT_S = 60.0
+DEFAULT_REGION = "us-east-1"
+LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are not secrets
+
+# AWS provider (5.x) endpoint keys pointed at the local AWS: every service moto serves that a
+# container or web stack commonly uses. A service missing here would be called on real AWS.
+PROVIDER_ENDPOINT_SERVICES = (
+    "acm", "apigateway", "appautoscaling", "cloudformation", "cloudfront", "cloudwatch", "codebuild",
+    "codecommit", "codepipeline", "codestarconnections", "dynamodb", "ec2", "ecr", "ecs", "efs", "elasticache",
+    "elb", "elbv2", "events", "firehose", "iam", "kinesis", "kms", "lambda", "logs", "rds", "route53",
+    "s3", "secretsmanager", "sfn", "sns", "sqs", "ssm", "sts",
+)
+
+
+@dataclass(frozen=True)
+class LocalAwsSettings:
+    """Where the local AWS listens and how to talk to it: plain values for any cdktf app.
+
+    ``provider_settings()`` are keyword arguments for ``AwsProvider``, ``backend_settings(key)``
+    for ``S3Backend``; ``env()`` the variables for a process using an AWS SDK or CLI."""
+
+    port: int
+    """Port on 127.0.0.1."""
+    region: str = DEFAULT_REGION
+    """Region of every resource and of the state bucket. Default ``us-east-1``."""
+    state_bucket: str = "tfstate-local"
+    """S3 bucket for Terraform state; the ``local_aws`` fixture creates it. Default ``tfstate-local``."""
+
+    @property
+    def endpoint(self) -> str:
+        """URL of the local AWS: ``http://127.0.0.1:<port>``."""
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def credentials(self) -> tuple[str, str]:
+        """(access key, secret key): any value works against the local AWS."""
+        return LOCAL_CREDENTIALS
+
+    @property
+    def endpoints(self) -> dict[str, str]:
+        """The AWS provider's ``endpoints`` mapping: every key in ``PROVIDER_ENDPOINT_SERVICES`` -> ``endpoint``."""
+        return {service: self.endpoint for service in PROVIDER_ENDPOINT_SERVICES}
+
+    def provider_settings(self) -> dict[str, Any]:
+        """Keyword arguments for cdktf's ``AwsProvider`` (and its JSON): region, credentials, endpoints."""
+        access_key, secret_key = self.credentials
+        return {
+            "region": self.region,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "skip_credentials_validation": True,
+            "skip_metadata_api_check": "true",
+            "s3_use_path_style": True,
+            "endpoints": [self.endpoints],
+        }
+
+    def backend_settings(self, key: str) -> dict[str, Any]:
+        """Keyword arguments for cdktf's ``S3Backend``: state object ``key`` in ``state_bucket``.
+
+        Add ``stack.add_override("terraform.backend.s3.use_lockfile", True)`` for S3-native locking."""
+        access_key, secret_key = self.credentials
+        return {
+            "bucket": self.state_bucket,
+            "key": key,
+            "region": self.region,
+            "encrypt": True,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "skip_credentials_validation": True,
+            "skip_metadata_api_check": True,
+            "skip_region_validation": True,
+            "skip_requesting_account_id": True,
+            "use_path_style": True,
+            "endpoints": {"s3": self.endpoint, "sts": self.endpoint, "iam": self.endpoint},
+        }
+
+    def env(self) -> dict[str, str]:
+        """Variables that point an AWS SDK or CLI in a subprocess at the local AWS."""
+        access_key, secret_key = self.credentials
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": access_key,
+            "AWS_SECRET_ACCESS_KEY": secret_key,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+        }
+
+    def client(self, service: str, **config: Any) -> Any:
+        """A boto3 client of ``service`` on the local AWS, one attempt per call (no retries to wait out)."""
+        import boto3
+        from botocore.config import Config
+
+        access_key, secret_key = self.credentials
+        return boto3.client(
+            service, region_name=self.region, endpoint_url=self.endpoint,
+            aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
+        )
 
 
 def serve(port: int, compat_layer: bool = True) -> None:
     """Run the server in this process until interrupted. ``compat_layer=False`` serves plain moto,
     which the tests use to check that each gap the layer closes still exists upstream."""
-    from moto.server import DomainDispatcherApplication, create_backend_app
     from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from moto.server import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
     from . import compat
@@ -52,7 +150,7 @@ def is_healthy(port: int, timeout_s: float = 2.0) -> bool:
 
 @dataclass
 class LocalAws:
-    """A running local AWS server process."""
+    """A local AWS server process started by this process."""
 
     port: int
     process: subprocess.Popen | None = None
@@ -62,9 +160,9 @@ class LocalAws:
         return f"http://{HOST}:{self.port}"
 
     @classmethod
-    def start(cls, port: int, log_path: Path, compat_layer: bool = True) -> "LocalAws":
+    def start(cls, port: int, log_path: Path, compat_layer: bool = True) -> LocalAws:
         if not port_is_free(port):
-            raise PrerequisiteError(f"port {port} on {HOST} is in use by another program: stop it or set TODOLIST_LOCAL_AWS_PORT to a free port")
+            raise PrerequisiteError(f"port {port} on {HOST} is in use by another program: stop it or choose another port for the local AWS")
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
@@ -77,7 +175,7 @@ class LocalAws:
         return server
 
     @classmethod
-    def start_on_free_port(cls, log_path: Path, compat_layer: bool = True) -> "LocalAws":
+    def start_on_free_port(cls, log_path: Path, compat_layer: bool = True) -> LocalAws:
         return cls.start(free_port(), log_path, compat_layer)
 
     def wait_healthy(self, log_path: Path) -> None:
@@ -104,7 +202,7 @@ class LocalAws:
 
 
 class Daemon:
-    """The background local AWS of ``make up``, tracked by a pid file under build/."""
+    """The background local AWS of ``make up``, tracked by a pid file in ``build_dir``."""
 
     def __init__(self, build_dir: Path, port: int) -> None:
         self.pid_file = build_dir / f"local-aws-{port}.pid"
@@ -118,8 +216,10 @@ class Daemon:
                 return False
             self.stop()
         server = LocalAws.start(self.port, self.log_file)
-        self.pid_file.write_text(f"{server.process.pid}\n")
+        assert server.process is not None
+        pidfile.record(self.pid_file, server.process.pid)
         return True
 
-    def stop(self) -> bool:
+    def stop(self) -> pidfile.Check:
+        """Stop our server if the pid file still names it; the result says what was found."""
         return pidfile.stop(self.pid_file)

@@ -1,38 +1,116 @@
-"""Background processes of ``make up`` (local AWS, local service), remembered by pid files under build/."""
+"""Background processes the devkit started, remembered by pid files it can trust.
+
+A pid file records the pid, the process's start time and its command line. A process is ours
+only while all three still match: after a crash or a reboot the pid may belong to another
+program, and that program is never signalled. Each process is started in a new session, so its
+pid is also its process group, and the workers it forked stop with it.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
-import time
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+
+import psutil
+
+# psutil derives a start time from the boot time and the process's start tick: the same
+# process always reads the same value; another process started in the same pid is seconds apart.
+START_TIME_TOLERANCE_S = 0.05
+
+
+class Status(Enum):
+    NONE = "no pid file"
+    EXITED = "the process has exited"
+    FOREIGN = "the pid now belongs to another process"
+    UNREADABLE = "the pid file does not hold a pid, start time and command line"
+    OURS = "running"
+
+
+@dataclass(frozen=True)
+class Check:
+    status: Status
+    pid: int | None = None
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        text = self.status.value if self.pid is None else f"pid {self.pid}: {self.status.value}"
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+def record(pid_file: Path, pid: int) -> None:
+    """Remember ``pid`` with its start time and command line."""
+    process = psutil.Process(pid)
+    entry = {"pid": pid, "create_time": process.create_time(), "cmdline": process.cmdline()}
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(json.dumps(entry) + "\n")
+
+
+def check(pid_file: Path) -> Check:
+    """Whether the process ``pid_file`` names is still the one that was recorded."""
+    try:
+        entry = json.loads(pid_file.read_text())
+        pid, started, cmdline = int(entry["pid"]), float(entry["create_time"]), list(entry["cmdline"])
+    except FileNotFoundError:
+        return Check(Status.NONE)
+    except (OSError, ValueError, TypeError, KeyError):
+        return Check(Status.UNREADABLE, detail=str(pid_file))
+    try:
+        process = psutil.Process(pid)
+        now_started, now_cmdline = process.create_time(), process.cmdline()
+    except psutil.NoSuchProcess:
+        return Check(Status.EXITED, pid)
+    except psutil.AccessDenied:
+        return Check(Status.FOREIGN, pid, "not ours to inspect")
+    if abs(now_started - started) > START_TIME_TOLERANCE_S or now_cmdline != cmdline:
+        return Check(Status.FOREIGN, pid, " ".join(now_cmdline)[:120] or "no command line")
+    return Check(Status.OURS, pid)
 
 
 def running_pid(pid_file: Path) -> int | None:
-    """The pid recorded in ``pid_file`` if that process is alive."""
-    try:
-        pid = int(pid_file.read_text().strip())
-        os.kill(pid, 0)
-        return pid
-    except (OSError, ValueError):
-        return None
+    """The recorded pid if that process is still ours and alive."""
+    result = check(pid_file)
+    return result.pid if result.status is Status.OURS else None
 
 
-def stop(pid_file: Path, grace_s: float = 10.0) -> bool:
-    """SIGTERM the recorded process group, SIGKILL it after ``grace_s``; forget the pid file.
-    Returns True if something was running. Each process is started in a new session, so its pid
-    is also its process group and workers it forked stop with it."""
-    pid = running_pid(pid_file)
+def stop(pid_file: Path, grace_s: float = 10.0) -> Check:
+    """Stop the recorded process (and its group) if it is still ours; forget the pid file.
+
+    SIGTERM first, SIGKILL after ``grace_s``. Any other status stops nothing; the returned
+    ``Check`` says why (``message``)."""
+    result = check(pid_file)
     pid_file.unlink(missing_ok=True)
-    if pid is None:
+    if result.status is not Status.OURS or result.pid is None:
+        return result
+    pid = result.pid
+    group = _own_group(pid)
+    _signal(pid, group, signal.SIGTERM)
+    try:
+        psutil.Process(pid).wait(timeout=grace_s)
+    except psutil.NoSuchProcess:
+        pass
+    except psutil.TimeoutExpired:
+        _signal(pid, group, signal.SIGKILL)  # the leader is still alive, so the group is still ours
+    return result
+
+
+def _own_group(pid: int) -> bool:
+    """Whether ``pid`` leads its own process group (it was started in a new session)."""
+    try:
+        return os.getpgid(pid) == pid
+    except OSError:
         return False
-    os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return True
-        time.sleep(0.1)
-    os.killpg(pid, signal.SIGKILL)
-    return True
+
+
+def _signal(pid: int, group: bool, signum: int) -> None:
+    try:
+        if group:
+            os.killpg(pid, signum)
+        else:
+            os.kill(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -1,9 +1,13 @@
 """Policy scan: checkov over every synthesized stack, for both deployment targets.
 
-A check a resource deliberately does not meet is recorded next to the resource in the construct
-(``skip_check``), which puts it in the resource's ``"//"`` comment object. checkov does not read
-those notes from Terraform JSON, so this module does: a failed check with a note counts as
-suppressed; a note for a check that no longer fails is stale and is reported, like a failure.
+A check a resource deliberately does not meet is recorded next to the resource, in its ``"//"``
+comment object under ``SKIPPED_CHECKS_KEY`` (``{"//": {"checkov_skip": {check id: reason}}}``; for a
+data source, in the stack's comment object under its logical id). checkov does not read those
+notes from Terraform JSON, so this module does: a failed check with a note counts as suppressed;
+a note for a check that no longer fails is stale and is reported, like a failure.
+
+The app is synthesized with the ``app`` command of its ``cdktf.json``, once per environment the
+project names (``Project.scan_environments``).
 """
 
 from __future__ import annotations
@@ -14,14 +18,11 @@ import shutil
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdktf_fargate._terraform import SKIPPED_CHECKS_KEY
-
-TARGETS = ("local", "aws")
-# The aws target needs a state bucket name to synthesize; nothing is deployed.
-SCAN_ENV = {"aws": {"TODOLIST_STATE_BUCKET": "todolist-tfstate-scan"}, "local": {}}
+SKIPPED_CHECKS_KEY = "checkov_skip"
 DOC_BEGIN = "<!-- scan:begin (make scan RECORD=1 writes this part) -->"
 DOC_END = "<!-- scan:end -->"
 
@@ -80,13 +81,15 @@ def checkov_command() -> list[str]:
     return [checkov]
 
 
-def synthesize(root: Path, target: str, out_dir: Path) -> dict[str, dict]:
+def synthesize(root: Path, name: str, variables: Mapping[str, str], out_dir: Path) -> dict[str, dict]:
+    """Run the app command of ``root/cdktf.json`` with ``variables`` into ``out_dir``; every stack's JSON."""
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
-    env = {**os.environ, **SCAN_ENV[target], "TODOLIST_ENV": target, "CDKTF_OUTDIR": str(out_dir)}
-    result = subprocess.run([sys.executable, "main.py"], cwd=root, env=env, capture_output=True, text=True)
+    command = json.loads((root / "cdktf.json").read_text())["app"]
+    env = {**os.environ, **variables, "CDKTF_OUTDIR": str(out_dir)}
+    result = subprocess.run(command, shell=True, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise SystemExit(f"error: synth for TODOLIST_ENV={target} failed:\n{result.stderr.strip()[-2000:]}")
+        raise SystemExit(f"error: synth of {name} ({command}) failed:\n{result.stderr.strip()[-2000:]}")
     return {path.parent.name: json.loads(path.read_text()) for path in sorted((out_dir / "stacks").glob("*/cdk.tf.json"))}
 
 
@@ -102,12 +105,13 @@ def run_checkov(stacks_dir: Path) -> dict:
     return report if isinstance(report, dict) else next(r for r in report if r["check_type"] == "terraform_json")
 
 
-def scan(root: Path, build_dir: Path) -> dict[str, dict[str, StackResult]]:
+def scan(root: Path, build_dir: Path, environments: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, StackResult]]:
+    """checkov's results per environment name, per stack."""
     results = {}
-    for target in TARGETS:
-        out_dir = build_dir / "scan" / target
-        stacks = synthesize(root, target, out_dir)
-        results[target] = classify(run_checkov(out_dir / "stacks"), stacks)
+    for name, variables in environments.items():
+        out_dir = build_dir / "scan" / name
+        stacks = synthesize(root, name, variables, out_dir)
+        results[name] = classify(run_checkov(out_dir / "stacks"), stacks)
     return results
 
 

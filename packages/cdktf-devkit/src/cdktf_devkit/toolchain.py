@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PrerequisiteError
+from .ports import free_port, port_is_free  # noqa: F401  (kept importable from here)
 
 MIN_TERRAFORM = (1, 10)
 MIN_NODE = 20
 AWS_PROVIDER_VERSION = "5.100.0"  # the version cdktf-cdktf-provider-aws 20.1.0 was generated for
 PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws"
-MIRROR_VARIABLE = "TODOLIST_PROVIDER_MIRROR"
+MIRROR_VARIABLE = "CDKTF_DEVKIT_PROVIDER_MIRROR"
+OUT_VARIABLE = "CDKTF_DEVKIT_OUT"
 # Where machine images usually keep a provider mirror, checked in order when MIRROR_VARIABLE is unset.
 MIRROR_CANDIDATES = (
     "/opt/tf-plugins",
@@ -40,12 +42,15 @@ def project_root(start: Path | None = None) -> Path:
 class Toolchain:
     root: Path
     terraform: str
-    cdktf: Path
+    cdktf: Path | None
+    """The project's cdktf CLI; None where only terraform is run (the pytest plugin)."""
     mirror: Path | None
+    build: Path | None = None
+    """Where generated files go (CLI config, env.sh, logs). Default ``root/build``."""
 
     @property
     def build_dir(self) -> Path:
-        return self.root / "build"
+        return self.build if self.build is not None else self.root / "build"
 
     @property
     def cli_config(self) -> Path:
@@ -53,8 +58,8 @@ class Toolchain:
 
     @property
     def synth_dir(self) -> Path:
-        """Where cdktf writes the synthesized stacks: ``TODOLIST_CDKTF_OUT`` or ``cdktf.out``."""
-        return self.root / os.environ.get("TODOLIST_CDKTF_OUT", "cdktf.out")
+        """Where cdktf writes the synthesized stacks: ``CDKTF_DEVKIT_OUT`` or ``cdktf.out``."""
+        return self.root / os.environ.get(OUT_VARIABLE, "cdktf.out")
 
     @property
     def offline(self) -> bool:
@@ -121,7 +126,7 @@ def write_cli_config(path: Path, mirror: Path) -> None:
         path.write_text(text)
 
 
-def write_env_script(tools: "Toolchain") -> None:
+def write_env_script(tools: Toolchain) -> None:
     """build/env.sh: `source` it to run cdktf and terraform by hand with the settings the make targets use."""
     lines = [
         "# Written by cdktf_devkit. `source build/env.sh`, then `cdktf list`, `cdktf diff STACK`, ...",
@@ -161,7 +166,7 @@ def check_terraform() -> str:
 def check_node() -> None:
     node = shutil.which("node")
     if node is None:
-        raise PrerequisiteError(f"node not found on PATH: install Node.js >= {MIN_NODE} (the cdktf CLI runs on it)")
+        raise PrerequisiteError(f"node not found on PATH: install Node.js >= {MIN_NODE} (https://nodejs.org; cdktf's jsii runtime and CLI run on it)")
     version = _version([node, "--version"], r"v(\d+)\.(\d+)\.(\d+)")
     if version is None or version[0] < MIN_NODE:
         raise PrerequisiteError(f"node {version} is too old: the cdktf CLI needs Node.js >= {MIN_NODE}")
@@ -182,36 +187,33 @@ def registry_reachable(timeout_s: float = 3.0) -> bool:
         return False
 
 
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-        return True
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
 def load(root: Path | None = None) -> Toolchain:
-    """Check every prerequisite and write the CLI config; raise PrerequisiteError on the first gap."""
+    """Check every prerequisite of the make targets (terraform, node, the project's cdktf CLI, the
+    provider) and write the CLI config; raise PrerequisiteError on the first gap."""
     root = root or project_root()
     terraform = check_terraform()
     check_node()
     cdktf = check_cdktf(root)
-    mirror = find_mirror()
-    toolchain = Toolchain(root=root, terraform=terraform, cdktf=cdktf, mirror=mirror)
-    if mirror is not None:
-        write_cli_config(toolchain.cli_config, mirror)
+    toolchain = _with_provider(Toolchain(root=root, terraform=terraform, cdktf=cdktf, mirror=find_mirror()))
+    write_env_script(toolchain)
+    return toolchain
+
+
+def load_for_tests(build_dir: Path, root: Path | None = None) -> Toolchain:
+    """What plan and apply tests need: terraform, node (synth runs on jsii) and the AWS provider;
+    the CLI config goes into ``build_dir``. No cdktf CLI and no cdktf.json are needed."""
+    terraform = check_terraform()
+    check_node()
+    toolchain = Toolchain(root=(root or Path.cwd()).resolve(), terraform=terraform, cdktf=None, mirror=find_mirror(), build=build_dir)
+    return _with_provider(toolchain)
+
+
+def _with_provider(toolchain: Toolchain) -> Toolchain:
+    if toolchain.mirror is not None:
+        write_cli_config(toolchain.cli_config, toolchain.mirror)
     elif not registry_reachable():
         raise PrerequisiteError(
             f"no filesystem mirror of {PROVIDER_ADDRESS} {AWS_PROVIDER_VERSION} and the Terraform registry is unreachable: "
-            f"set {MIRROR_VARIABLE} to a mirror directory, or go online"
+            f"set {MIRROR_VARIABLE} to a directory holding {PROVIDER_ADDRESS}/{AWS_PROVIDER_VERSION}/<os_arch>/, or go online"
         )
-    write_env_script(toolchain)
     return toolchain

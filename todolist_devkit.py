@@ -1,4 +1,11 @@
-"""The TodoList service run locally by ``make up``: gunicorn on 127.0.0.1 against the local AWS table."""
+"""What only the TodoList app needs from the devkit, handed to it as a ``Project``
+(``[tool.cdktf-devkit] project`` in pyproject.toml names it):
+
+- its deployment target, read from the ``TODOLIST_*`` variables (``cdktf_fargate.Environment``);
+- after ``make up``: seed its table and run its service on loopback against the local AWS;
+- before ``make down``: stop that service;
+- the two synths the policy scan covers (local and aws).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +14,40 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
+from cdktf_devkit import pidfile
+from cdktf_devkit.deploy import process_report
+from cdktf_devkit.errors import PrerequisiteError
+from cdktf_devkit.ports import port_is_free
+from cdktf_devkit.project import Outputs, Project, Target
 from cdktf_fargate.environment import LOCAL_CREDENTIALS, LOCAL_HOST, Environment
-from todolist_names import TABLE_NAME_VARIABLE
+from cdktf_fargate.errors import ConfigError
+from todolist_names import ENV_PREFIX, TABLE_NAME_VARIABLE
 
-from . import pidfile
-from .errors import PrerequisiteError
-from .toolchain import port_is_free
-
+ROOT = Path(__file__).resolve().parent
+TABLE_OUTPUT = "table_name"
+"""The output of the ECS stack that names the todos table (main.py's EcsStack)."""
 START_TIMEOUT_S = 30.0
 
 
+def target_of(environment: Environment) -> Target:
+    return Target(region=environment.region, state_bucket=environment.state_bucket, local_port=environment.local_port if environment.is_local else None)
+
+
+def environment() -> Environment:
+    """The environment the ``TODOLIST_*`` variables describe."""
+    return Environment.from_env(prefix=ENV_PREFIX)
+
+
+def target() -> Target:
+    return target_of(environment())
+
+
 class LocalService:
+    """The TodoList service as ``make up`` runs it: gunicorn on 127.0.0.1 against the local AWS table."""
+
     def __init__(self, root: Path, environment: Environment) -> None:
         self.app_dir = root / "app"
         self.environment = environment
@@ -58,12 +86,13 @@ class LocalService:
         if not port_is_free(self.port):
             raise PrerequisiteError(f"port {self.port} on {LOCAL_HOST} is in use by another program: stop it or set TODOLIST_SERVICE_PORT")
         gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_file, "ab") as log:
             process = subprocess.Popen(
                 [str(gunicorn), "--config", "gunicorn.conf.py"], cwd=self.app_dir, env=self.env(table_name),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
             )
-        self.pid_file.write_text(f"{process.pid}\n")
+        pidfile.record(self.pid_file, process.pid)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -78,5 +107,34 @@ class LocalService:
         self.stop()
         raise PrerequisiteError(f"the service did not become healthy within {START_TIMEOUT_S:.0f} s; see {self.log_file}")
 
-    def stop(self) -> bool:
+    def stop(self) -> pidfile.Check:
+        """Stop the service if its pid file still names it; the result says what was found."""
         return pidfile.stop(self.pid_file)
+
+
+def after_up(target: Target, outputs: Outputs) -> Iterator[str]:
+    """Seed the table the ECS stack made and run the service against it (local AWS only)."""
+    from main import ECS_STACK
+
+    table_name = outputs.get(ECS_STACK, {}).get(TABLE_OUTPUT)
+    if not target.is_local or table_name is None:
+        return
+    service = LocalService(ROOT, environment())
+    yield service.seed(table_name)
+    service.start(table_name)
+    yield f"service running: {service.url}/todos (log: {service.log_file})"
+
+
+def before_down(target: Target) -> Iterator[str]:
+    service = LocalService(ROOT, environment())
+    yield process_report(f"service on {service.url}", service.stop(), service.pid_file)
+
+
+project = Project(
+    target=target,
+    after_up=after_up,
+    before_down=before_down,
+    # The aws synth needs a state bucket name; nothing is deployed.
+    scan_environments={"local": {"TODOLIST_ENV": "local"}, "aws": {"TODOLIST_ENV": "aws", "TODOLIST_STATE_BUCKET": "todolist-tfstate-scan"}},
+    user_errors=(ConfigError,),
+)

@@ -1,0 +1,97 @@
+"""What an app hands the devkit: its deployment target and what to do around ``up`` and ``down``.
+
+The devkit names no app. An app describes itself with a ``Project`` in one of its own modules and
+names it as ``module:attribute`` in ``pyproject.toml``::
+
+    [tool.cdktf-devkit]
+    project = "myapp_devkit:project"
+
+(or with ``--project`` / ``CDKTF_DEVKIT_PROJECT``). Without one, the devkit deploys to a local AWS
+on port 5050 and does nothing app-specific.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PrerequisiteError
+from .localaws import DEFAULT_REGION, LocalAwsSettings
+
+PROJECT_VARIABLE = "CDKTF_DEVKIT_PROJECT"
+
+Outputs = Mapping[str, Mapping[str, Any]]
+"""Deploy outputs: stack name -> output name -> value."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the stacks deploy: the local AWS on a loopback port, or a real account (``local_port=None``)."""
+
+    region: str = DEFAULT_REGION
+    state_bucket: str = "tfstate-local"
+    local_port: int | None = 5050
+
+    @property
+    def is_local(self) -> bool:
+        return self.local_port is not None
+
+    @property
+    def name(self) -> str:
+        return "local" if self.is_local else "aws"
+
+    def local_aws(self) -> LocalAwsSettings:
+        if self.local_port is None:
+            raise PrerequisiteError("this target is a real AWS account, not the local AWS")
+        return LocalAwsSettings(port=self.local_port, region=self.region, state_bucket=self.state_bucket)
+
+
+@dataclass(frozen=True)
+class Project:
+    """An app's hooks. Each hook returns lines to report (``==> line``); none is required."""
+
+    target: Callable[[], Target] = Target
+    """Reads the app's own settings (environment variables, files) into a ``Target``. Default: local AWS on 5050."""
+    after_up: Callable[[Target, Outputs], Iterable[str]] | None = None
+    """Runs after every stack of ``up`` deployed, with every output: start what the app runs locally."""
+    before_down: Callable[[Target], Iterable[str]] | None = None
+    """Runs before ``down`` stops the local AWS: stop what ``after_up`` started."""
+    scan_environments: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: {"default": {}})
+    """Synth variants the policy scan covers: name -> environment variables for the app's synth."""
+    user_errors: tuple[type[BaseException], ...] = ()
+    """The app's own exceptions for bad settings: reported as one line, like a missing prerequisite."""
+
+
+def load(spec: str | None, root: Path) -> Project:
+    """The project named by ``spec`` (``module:attribute``), else by ``CDKTF_DEVKIT_PROJECT``, else by
+    ``[tool.cdktf-devkit] project`` in ``root/pyproject.toml``, else the default."""
+    spec = spec or os.environ.get(PROJECT_VARIABLE) or _from_pyproject(root)
+    if not spec:
+        return Project()
+    module_name, _, attribute = spec.partition(":")
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        project = getattr(importlib.import_module(module_name), attribute or "project")
+    except (ImportError, AttributeError) as error:
+        raise PrerequisiteError(f"cannot load the devkit project {spec!r}: {error}") from None
+    if not isinstance(project, Project):
+        raise PrerequisiteError(f"{spec} is a {type(project).__name__}, not a cdktf_devkit.project.Project")
+    return project
+
+
+def _from_pyproject(root: Path) -> str | None:
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return None
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: name the project with --project or CDKTF_DEVKIT_PROJECT
+        return None
+    with path.open("rb") as file:
+        return tomllib.load(file).get("tool", {}).get("cdktf-devkit", {}).get("project")
