@@ -66,14 +66,18 @@ format: install ## ruff check --fix and ruff format: fix what lint finds
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
 
-test: install system-packages lint scan ## lint, the policy scan and the whole test suite (with examples/*/tests)
+EXAMPLE_TESTS := $(wildcard examples/*/tests)
+
+test: install system-packages lint scan ## lint, the policy scan, the whole test suite, then each example's tests
 	@$(PY) -m pytest
+	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q $$suite || exit 1; done
 
 test-unit: install ## synth-level tests only
 	@$(PY) -m pytest -m unit
 
-test-plan: install ## plan-level tests against a local AWS
+test-plan: install ## plan-level tests against a local AWS, then each example's tests
 	@$(PY) -m pytest -m plan
+	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q -m plan $$suite || exit 1; done
 
 test-e2e: install system-packages ## end-to-end deploys into a local AWS (slow)
 	@$(PY) -m pytest -m e2e
