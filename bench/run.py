@@ -112,8 +112,10 @@ def synth_section(command: str) -> list[str]:
         "(`@aws/cloudformation-validate`, WebAssembly) unless `CDK_VALIDATION=false`; that is most of its synth time here.",
         "cdktf checks nothing comparable during synth, so the second ratio compares like with like.",
     ]
+    if figures["code_changed_during_run"]:
+        lines += ["", "**The code changed during this run** (shared checkout): the figures mix two versions of it; measure again."]
     if not figures["fast_off_switch_read"]:
-        lines += ["", f"Nothing under `packages/` read `{off_name}` when this was measured: the speed-up-off row measures the default."]
+        lines += ["", f"`{off_name}` was not read by `packages/` throughout this run: the speed-up-off row may measure the default."]
     lines += [
         "",
         "Against the import floor (same runs):",

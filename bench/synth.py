@@ -24,6 +24,7 @@ which writes them into docs/BENCHMARKS.md (`python bench/run.py synth`).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -102,6 +103,16 @@ def library_reads(name: str) -> bool:
     return any(name in path.read_text(errors="replace") for path in (ROOT / "packages").glob("*/src/**/*.py"))
 
 
+def code_fingerprint() -> str:
+    """Hash of the code the variants run: a shared checkout can change under a running benchmark."""
+    digest = hashlib.sha256()
+    files = [*sorted((ROOT / "packages").glob("*/src/**/*.py")), *sorted(ROOT.glob("*.py")), AWSCDK / "app.ts"]
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
 def variants(fast_off: str, import_floor: bool) -> list[Variant]:
     base = {**os.environ, **QUIET}
     off_name, off_value = switch(fast_off)
@@ -169,6 +180,7 @@ def run(runs: int = RUNS, fast_off: str = FAST_OFF, import_floor: bool = False, 
     measured = variants(fast_off, import_floor)
     off_name = switch(fast_off)[0]
     switch_read = library_reads(off_name)
+    fingerprint = code_fingerprint()
     print(f"==> synth: {', '.join(v.key for v in measured)} alternately, {runs} timed runs each after {warmup} warm-up", flush=True)
     if not switch_read:
         print(f"  note: nothing under packages/*/src reads {off_name}: 'speed-up off' measures the default", flush=True)
@@ -180,6 +192,10 @@ def run(runs: int = RUNS, fast_off: str = FAST_OFF, import_floor: bool = False, 
         shift = round_no % len(measured)
         for variant in measured[shift:] + measured[:shift]:
             variant.samples.append(run_once(variant))
+    code_changed = code_fingerprint() != fingerprint
+    if code_changed:
+        print("  warning: main.py or packages/*/src changed during the run: the figures mix two versions of the code", flush=True)
+    switch_read = switch_read and library_reads(off_name)  # read all along, not just at the start or the end
     figures = {v.key: v.figures() for v in measured}
     aws, aws_novalidate = figures["awscdk"]["median"], figures["awscdk_novalidate"]["median"]
     for v in measured:
@@ -190,7 +206,7 @@ def run(runs: int = RUNS, fast_off: str = FAST_OFF, import_floor: bool = False, 
               f"x{f['ratio_to_awscdk']:.2f} / x{f['ratio_to_awscdk_novalidate']:.2f} of AWS CDK with / without validation  "
               f"({', '.join(f'{s:.2f}' for s in v.samples)})", flush=True)
     result = {
-        "runs": runs, "warmup": warmup, "fast_off": fast_off, "fast_off_switch_read": switch_read,
+        "runs": runs, "warmup": warmup, "fast_off": fast_off, "fast_off_switch_read": switch_read, "code_changed_during_run": code_changed,
         "variants": figures,
         "ratio": figures["ours"]["median"] / aws,
         "ratio_fast_off": figures["ours_fast_off"]["median"] / aws,
