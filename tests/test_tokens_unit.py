@@ -25,6 +25,7 @@ from cdktf_fargate import (
     StaticSite,
     StaticSiteConfig,
     Table,
+    TableConfig,
 )
 from main import BUILDSPEC, WEB_DIR
 from tests.synth_json import decode
@@ -58,7 +59,7 @@ def build_app(environment: Environment, outdir: str, *, with_connection: bool = 
     repository = ContainerRepository(shared, "repository")
     first = LoadBalancedFargateService(shared, "first", network=network, repository=repository,
                                        config=LoadBalancedFargateServiceConfig(deletion_protection=False))
-    table = Table(shared, "table")
+    table = Table(shared, "table", config=TableConfig(deletion_protection=False))
     token = SsmParameter(shared, "token", name="/shared/token", type="SecureString", value="not-a-real-secret")
 
     team = TerraformStack(app, TEAM)

@@ -48,7 +48,7 @@ LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are
 
 # Provider endpoint keys (AWS provider 5.100.0) of every service the constructs use.
 LOCAL_SERVICES = (
-    "appautoscaling", "cloudfront", "cloudwatch", "codebuild", "codecommit", "codepipeline",
+    "acm", "appautoscaling", "cloudfront", "cloudwatch", "codebuild", "codecommit", "codepipeline",
     "codestarconnections", "dynamodb", "ec2", "ecr", "ecs", "elbv2", "events", "iam", "kms",
     "logs", "s3", "secretsmanager", "ssm", "sts",
 )
