@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import _lazy_provider
+from . import _fast_synth
 
-_lazy_provider.install()  # before anything imports the provider package
+_fast_synth.install()  # before anything imports the provider package
 
 __version__ = "0.3.0"
 

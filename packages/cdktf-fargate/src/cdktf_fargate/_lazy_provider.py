@@ -6,22 +6,20 @@ an empty package module with the real ``__path__`` in ``sys.modules`` first, so 
 ``import cdktf_cdktf_provider_aws.vpc`` loads only that submodule and the jsii assembly it needs.
 Attribute access such as ``cdktf_cdktf_provider_aws.vpc`` still works: it imports on demand.
 
-Off with ``TODOLIST_LAZY_PROVIDER=0``. If the installed package is not laid out as expected,
-the normal import is used and one warning says so.
+Installed by ``_fast_synth`` (which also holds the switch). If the installed package is not laid
+out as expected, the normal import is used and one warning says so.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 import sys
 import types
 import warnings
 from pathlib import Path
 
 PACKAGE = "cdktf_cdktf_provider_aws"
-SWITCH = "TODOLIST_LAZY_PROVIDER"
 # What the eager __init__ of the supported versions looks like: submodules imported one by one,
 # types registered by the shared _jsii module that every submodule imports itself.
 _EXPECTED_MARKERS = ("from ._jsii import *", "from . import vpc", "publication.publish()")
@@ -29,8 +27,6 @@ _EXPECTED_MARKERS = ("from ._jsii import *", "from . import vpc", "publication.p
 
 def install() -> bool:
     """Register the lazy package module. Returns True when it is in place."""
-    if os.environ.get(SWITCH, "1") == "0":
-        return False
     existing = sys.modules.get(PACKAGE)
     if existing is not None:
         return getattr(existing, "__lazy_provider__", False)
@@ -47,6 +43,10 @@ def install() -> bool:
         return False
     sys.modules[PACKAGE] = _lazy_package(spec)
     return True
+
+
+def installed() -> bool:
+    return getattr(sys.modules.get(PACKAGE), "__lazy_provider__", False)
 
 
 def _layout_is_expected(root: Path) -> bool:

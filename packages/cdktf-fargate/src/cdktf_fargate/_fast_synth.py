@@ -1,0 +1,133 @@
+"""Fast synth: load only the parts of the AWS provider bindings an app uses.
+
+Every synth loads the prebuilt AWS provider package twice over: Python imports all of its ~2,100
+binding modules, and the jsii kernel (Node) requires all of their JavaScript. Both are made lazy
+here, before anything loads the provider:
+
+- Python: ``_lazy_provider`` puts a package module in ``sys.modules`` that imports a submodule
+  on first use.
+- Node: just before the provider's jsii assembly is loaded, a small hook is loaded into the kernel
+  (``_fast_synth_kernel.js``, shipped as a one-file jsii assembly) that answers the kernel's
+  ``require`` of the provider's ``lib/index.js`` with getters that require a submodule on first use.
+
+Every provider type stays reachable, and the objects are the same, so the synthesized files are
+byte-identical (tested). ``CDKTF_FARGATE_FAST_SYNTH=0`` turns both off. With versions other than
+the pinned ones below, or a package laid out differently, the normal load is used and one line
+says so.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.abc
+import io
+import json
+import os
+import sys
+import tarfile
+import tempfile
+import warnings
+from importlib import metadata
+from pathlib import Path
+
+from . import _lazy_provider
+
+SWITCH = "CDKTF_FARGATE_FAST_SYNTH"
+SUPPORTED_VERSIONS = {"cdktf": "0.21.0", "cdktf-cdktf-provider-aws": "20.1.0", "jsii": "1.142.0"}
+PROVIDER_ASSEMBLY_VERSION = "20.1.0"  # the npm package inside cdktf-cdktf-provider-aws 20.1.0
+HOOK_ASSEMBLY = "cdktf-fargate-kernel-hook"
+HOOK_VERSION = "1.0.0"
+HOOK_SOURCE = Path(__file__).with_name("_fast_synth_kernel.js")
+
+
+def enabled(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    return environ.get(SWITCH, "1") != "0"
+
+
+def install() -> bool:
+    """Make the provider load lazily in Python and in the jsii kernel. True when both are in place."""
+    if not enabled():
+        return False
+    mismatch = _version_mismatch()
+    if mismatch:
+        _say(f"{mismatch}; loading the whole AWS provider (slower synth)")
+        return False
+    if _lazy_provider.PACKAGE in sys.modules and not _lazy_provider.installed():
+        _say(f"{_lazy_provider.PACKAGE} was imported before cdktf_fargate, so fast synth is off; import cdktf_fargate first")
+        return False
+    if not _lazy_provider.install():
+        return False
+    if f"{_lazy_provider.PACKAGE}._jsii" not in sys.modules:
+        sys.meta_path.insert(0, _BeforeProviderAssembly())
+    return True
+
+
+def _version_mismatch() -> str | None:
+    for distribution, supported in SUPPORTED_VERSIONS.items():
+        try:
+            installed = metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            return None  # not installed: the import itself reports it
+        if installed != supported:
+            return f"fast synth supports {distribution} {supported}, found {installed}"
+    return None
+
+
+def _say(message: str) -> None:
+    warnings.warn(f"cdktf-fargate: {message}", RuntimeWarning, stacklevel=3)
+
+
+class _BeforeProviderAssembly(importlib.abc.MetaPathFinder):
+    """Loads the kernel hook when the provider's ``_jsii`` module is about to be imported, then
+    steps aside so the normal finders import it."""
+
+    def find_spec(self, fullname, path, target=None):  # noqa: ANN001 - importlib's signature
+        if fullname == f"{_lazy_provider.PACKAGE}._jsii":
+            sys.meta_path.remove(self)
+            _load_kernel_hook()
+        return None
+
+
+def _load_kernel_hook() -> None:
+    from jsii._runtime import kernel
+
+    with tempfile.TemporaryDirectory(prefix="cdktf-fargate-") as workdir:
+        tarball = Path(workdir) / f"{HOOK_ASSEMBLY}@{HOOK_VERSION}.jsii.tgz"
+        tarball.write_bytes(hook_tarball())
+        try:
+            kernel.load(HOOK_ASSEMBLY, HOOK_VERSION, str(tarball))
+        except Exception as error:  # noqa: BLE001 - any failure means: load the provider the normal way
+            _say(f"fast synth is off for this run ({type(error).__name__}: {str(error).splitlines()[0]}); loading the whole AWS provider")
+
+
+def hook_tarball() -> bytes:
+    """The kernel hook as an npm package tarball holding a jsii assembly with no types.
+
+    Byte-for-byte the same on every call (fixed times and owners), so the kernel's package cache
+    keeps one copy."""
+    script = HOOK_SOURCE.read_text(encoding="utf-8").replace("__SUPPORTED_VERSION__", PROVIDER_ASSEMBLY_VERSION)
+    files = {
+        "package/package.json": {"name": HOOK_ASSEMBLY, "version": HOOK_VERSION, "main": "lib/index.js", "license": "Apache-2.0"},
+        "package/.jsii": {
+            "schema": "jsii/0.10.0",
+            "name": HOOK_ASSEMBLY,
+            "version": HOOK_VERSION,
+            "description": "Loads the AWS provider's JavaScript submodules on first use.",
+            "license": "Apache-2.0",
+            "homepage": "https://example.invalid/cdktf-fargate",
+            "repository": {"type": "git", "url": "https://example.invalid/cdktf-fargate.git"},
+            "author": {"name": "cdktf-fargate", "roles": ["author"]},
+            "fingerprint": "cdktf-fargate-kernel-hook",
+            "jsiiVersion": SUPPORTED_VERSIONS["jsii"],
+            "types": {},
+        },
+        "package/lib/index.js": script,
+    }
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed, tarfile.open(fileobj=compressed, mode="w") as archive:
+        for name, content in files.items():
+            data = (content if isinstance(content, str) else json.dumps(content, indent=1)).encode("utf-8")
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
