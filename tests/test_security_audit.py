@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -16,16 +17,40 @@ STAR_RESOURCE_ALLOWED = {
 }
 
 
+TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|=|[{}\[\],]|\s+|[^\s,{}\[\]=]+')
+
+
+def document(text):
+    """A policy as synthesized: JSON, or ``${jsonencode({...})}`` whose references become strings."""
+    match = re.fullmatch(r"\$\{jsonencode\((.*)\)\}", text, flags=re.S)
+    if match is None:
+        return json.loads(text)
+    parts = []
+    for token in TOKEN.findall(match.group(1)):
+        if token == "=":
+            parts.append(":")
+        elif token[0] in '"{}[],' or token.isspace():
+            parts.append(token)
+        else:
+            parts.append(json.dumps(token))  # a Terraform reference such as aws_s3_bucket.site.arn
+    return json.loads("".join(parts))
+
+
+def test_the_audit_reads_policies_built_with_jsonencode():
+    text = '${jsonencode({"Statement" = [{"Action" = ["s3:GetObject"], "Resource" = "${aws_s3_bucket.b.arn}/*", "Principal" = aws_iam_role.r.arn}]})}'
+    assert document(text) == {"Statement": [{"Action": ["s3:GetObject"], "Resource": "${aws_s3_bucket.b.arn}/*", "Principal": "aws_iam_role.r.arn"}]}
+
+
 def all_resources(synth, resource_type):
     return [(stack, name, body) for stack in synth.stacks for name, body in synth.resources(stack, resource_type).items()]
 
 
 def policy_statements(synth):
     for stack, name, policy in all_resources(synth, "aws_iam_role_policy"):
-        for statement in json.loads(policy["policy"])["Statement"]:
+        for statement in document(policy["policy"])["Statement"]:
             yield f"{stack}/{name}", statement
     for stack, name, policy in all_resources(synth, "aws_s3_bucket_policy"):
-        for statement in json.loads(policy["policy"])["Statement"]:
+        for statement in document(policy["policy"])["Statement"]:
             yield f"{stack}/{name}", statement
 
 
@@ -62,7 +87,7 @@ def test_every_trust_policy_admits_exactly_one_service(synth):
     roles = all_resources(synth, "aws_iam_role")
     assert len(roles) >= 5
     for stack, name, role in roles:
-        (statement,) = json.loads(role["assume_role_policy"])["Statement"]
+        (statement,) = document(role["assume_role_policy"])["Statement"]
         assert statement["Action"] == "sts:AssumeRole" and set(statement["Principal"]) == {"Service"}, f"{stack}/{name}"
         assert isinstance(statement["Principal"]["Service"], str) and statement["Principal"]["Service"].endswith(".amazonaws.com")
 
