@@ -10,14 +10,14 @@ from cdktf_devkit.testing import Stacks, synthesize
 from cdktf_fargate import (
     ContainerRepository,
     LoadBalancedFargateService,
+    LoadBalancedFargateServiceConfig,
     Network,
     Pipeline,
     PipelineConfig,
     StaticSite,
     StaticSiteConfig,
 )
-from cdktf_fargate.static_site import config_js
-from todolist_names import CONTAINER_NAME, CONTAINER_PORT
+from todolist_names import config_js
 
 pytestmark = pytest.mark.plan
 
@@ -25,6 +25,8 @@ STACK = "TodoList-ServicePlanTest"
 ROOT = Path(__file__).resolve().parent.parent
 BUILDSPEC = ROOT / "pipeline" / "buildspec.yml"
 WEB_DIR = ROOT / "web"
+DEFAULTS = LoadBalancedFargateServiceConfig()
+CONTAINER_NAME, CONTAINER_PORT = DEFAULTS.container_name, DEFAULTS.container_port
 
 
 def build_app(environment):
@@ -62,7 +64,8 @@ def test_plan_only_creates(plan):
 
 def test_planned_task_definition(plan):
     (task,) = planned(plan, "aws_ecs_task_definition")
-    assert (task["cpu"], task["memory"], task["family"]) == ("256", "512", "TodoList-Service")
+    assert (task["cpu"], task["memory"]) == ("256", "512")
+    assert task["family"].startswith(f"{STACK}-service-")  # derived from the construct path
     assert (task["network_mode"], task["requires_compatibilities"]) == ("awsvpc", ["FARGATE"])
 
 
@@ -93,9 +96,9 @@ def test_planned_service(plan):
 
 
 def test_planned_log_group_retention(plan):
-    retention = {g["name"]: g["retention_in_days"] for g in planned(plan, "aws_cloudwatch_log_group")}
-    assert len(planned(plan, "aws_cloudwatch_log_group")) == 3
-    assert retention == {"/vpc/todolist/flow-logs": 365, "/ecs/TodoList-Service": 365, "/codebuild/TodoList-Pipeline": 365}
+    groups = planned(plan, "aws_cloudwatch_log_group")
+    assert sorted(g["name"].split("/")[1] for g in groups) == ["codebuild", "ecs", "vpc"]
+    assert {g["retention_in_days"] for g in groups} == {365}
 
 
 def test_planned_pipeline_stages_in_order_with_approval(plan):
@@ -103,7 +106,9 @@ def test_planned_pipeline_stages_in_order_with_approval(plan):
     assert [s["name"] for s in pipeline["stage"]] == ["Source", "Build", "Approve", "Deploy"]
     deploy = pipeline["stage"][3]["action"][0]
     assert deploy["configuration"]["FileName"] == "imagedefinitions.json"
-    assert (deploy["configuration"]["ClusterName"], deploy["configuration"]["ServiceName"]) == ("TodoList-Cluster", "TodoList-Service")
+    (service,) = planned(plan, "aws_ecs_service")
+    assert deploy["configuration"]["ServiceName"] == service["name"]
+    assert deploy["configuration"]["ClusterName"] == planned(plan, "aws_ecs_cluster")[0]["name"]
 
 
 def test_planned_build_project(plan):
