@@ -33,7 +33,11 @@ START_TIMEOUT_S = 30.0
 
 
 def target_of(environment: Environment) -> Target:
-    return Target(region=environment.region, state_bucket=environment.state_bucket, local_port=environment.local_port if environment.is_local else None)
+    return Target(
+        region=environment.region,
+        state_bucket=environment.state_bucket,
+        local_port=environment.local_port if environment.is_local else None,
+    )
 
 
 def environment() -> Environment:
@@ -73,8 +77,12 @@ class LocalService:
 
     def seed(self, table_name: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "todo_service.seed"], cwd=self.app_dir, env=self.env(table_name),
-            capture_output=True, text=True, timeout=120,
+            [sys.executable, "-m", "todo_service.seed"],
+            cwd=self.app_dir,
+            env=self.env(table_name),
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         if result.returncode != 0:
             raise PrerequisiteError(f"seeding {table_name} failed: {result.stderr.strip() or result.stdout.strip()}")
@@ -84,13 +92,20 @@ class LocalService:
         """(Re)start gunicorn exactly as the container runs it, bound to loopback."""
         self.stop()
         if not port_is_free(self.port):
-            raise PrerequisiteError(f"port {self.port} on {LOCAL_HOST} is in use by another program: stop it or set TODOLIST_SERVICE_PORT")
+            raise PrerequisiteError(
+                f"port {self.port} on {LOCAL_HOST} is in use by another program: stop it or set TODOLIST_SERVICE_PORT"
+            )
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_file, "ab") as log:
             process = subprocess.Popen(
-                [str(gunicorn), "--config", "gunicorn.conf.py"], cwd=self.app_dir, env=self.env(table_name),
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                [str(gunicorn), "--config", "gunicorn.conf.py"],
+                cwd=self.app_dir,
+                env=self.env(table_name),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         pidfile.record(self.pid_file, process.pid)
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -135,6 +150,9 @@ project = Project(
     after_up=after_up,
     before_down=before_down,
     # The aws synth needs a state bucket name; nothing is deployed.
-    scan_environments={"local": {"TODOLIST_ENV": "local"}, "aws": {"TODOLIST_ENV": "aws", "TODOLIST_STATE_BUCKET": "todolist-tfstate-scan"}},
+    scan_environments={
+        "local": {"TODOLIST_ENV": "local"},
+        "aws": {"TODOLIST_ENV": "aws", "TODOLIST_STATE_BUCKET": "todolist-tfstate-scan"},
+    },
     user_errors=(ConfigError,),
 )

@@ -78,7 +78,9 @@ def tf_env(tools: toolchain.Toolchain, local_aws_settings: LocalAwsSettings) -> 
 def boto3_client(environment: Environment | LocalAwsSettings, service: str, **config: Any) -> Any:
     """A client of the local AWS an ``Environment`` (or the plugin's settings) points at."""
     if isinstance(environment, Environment):
-        environment = LocalAwsSettings(port=environment.local_port, region=environment.region, state_bucket=environment.state_bucket)
+        environment = LocalAwsSettings(
+            port=environment.local_port, region=environment.region, state_bucket=environment.state_bucket
+        )
     return environment.client(service, **config)
 
 

@@ -6,12 +6,12 @@ import itertools
 
 import pytest
 
+from cdktf_devkit import toolchain
 from tests.conftest import boto3_client
 from todo_service import create_app
 from todo_service.config import ServiceConfig
 from todo_service.store import DynamoStore, FileStore, Todo
 from todolist_names import TABLE_ITEM_ACTIONS
-from cdktf_devkit import toolchain
 
 pytestmark = [pytest.mark.app, pytest.mark.plan]
 
@@ -28,7 +28,8 @@ def aws_credentials(monkeypatch):
 def table_name(local_aws, environment):
     name = f"todos-{next(_tables)}"
     boto3_client(environment, "dynamodb").create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
     )
@@ -124,9 +125,19 @@ def test_health_is_503_when_dynamodb_cannot_be_reached(table_name):
 
 def test_store_uses_exactly_the_item_actions_its_role_grants(store, monkeypatch):
     used = set()
-    for method, action in [("scan", "Scan"), ("get_item", "GetItem"), ("put_item", "PutItem"), ("update_item", "UpdateItem"), ("delete_item", "DeleteItem"), ("query", "Query"), ("batch_writer", "BatchWriteItem")]:
+    for method, action in [
+        ("scan", "Scan"),
+        ("get_item", "GetItem"),
+        ("put_item", "PutItem"),
+        ("update_item", "UpdateItem"),
+        ("delete_item", "DeleteItem"),
+        ("query", "Query"),
+        ("batch_writer", "BatchWriteItem"),
+    ]:
         original = getattr(store.table, method)
-        monkeypatch.setattr(store.table, method, lambda *a, _o=original, _a=action, **k: (used.add(f"dynamodb:{_a}"), _o(*a, **k))[1])
+        monkeypatch.setattr(
+            store.table, method, lambda *a, _o=original, _a=action, **k: (used.add(f"dynamodb:{_a}"), _o(*a, **k))[1]
+        )
     todo = store.create("x", False)
     store.list(), store.get(todo.id), store.update(todo.id, {"completed": True}), store.delete(todo.id), store.healthy()
     store.seed([Todo(1, "a", False)])

@@ -39,7 +39,9 @@ def variant(request, plain_moto, local_aws):
 def raw_body(client, operation, **params):
     """The JSON body the server sent, before botocore parses it."""
     captured = {}
-    client.meta.events.register(f"after-call.*.{operation}", lambda http_response, **_: captured.update(body=http_response.content))
+    client.meta.events.register(
+        f"after-call.*.{operation}", lambda http_response, **_: captured.update(body=http_response.content)
+    )
     getattr(client, _snake(operation))(**params)
     return json.loads(captured["body"])
 
@@ -92,12 +94,22 @@ def test_ecs_service_keeps_the_settings_it_was_created_with(variant):
     ecs = boto3_client(environment, "ecs")
     ecs.create_cluster(clusterName=f"cluster-{kind}")
     ecs.register_task_definition(
-        family=f"task-{kind}", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}],
+        family=f"task-{kind}",
+        containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}],
     )
     ecs.create_service(
-        cluster=f"cluster-{kind}", serviceName="svc", taskDefinition=f"task-{kind}", desiredCount=1,
-        healthCheckGracePeriodSeconds=60, availabilityZoneRebalancing="DISABLED", enableExecuteCommand=True,
-        deploymentConfiguration={"minimumHealthyPercent": 100, "maximumPercent": 200, "deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+        cluster=f"cluster-{kind}",
+        serviceName="svc",
+        taskDefinition=f"task-{kind}",
+        desiredCount=1,
+        healthCheckGracePeriodSeconds=60,
+        availabilityZoneRebalancing="DISABLED",
+        enableExecuteCommand=True,
+        deploymentConfiguration={
+            "minimumHealthyPercent": 100,
+            "maximumPercent": 200,
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        },
     )
     (service,) = ecs.describe_services(cluster=f"cluster-{kind}", services=["svc"])["services"]
     kept = {
@@ -110,8 +122,10 @@ def test_ecs_service_keeps_the_settings_it_was_created_with(variant):
         assert kept["healthCheckGracePeriodSeconds"] is None
         return
     assert kept == {
-        "healthCheckGracePeriodSeconds": 60, "availabilityZoneRebalancing": "DISABLED",
-        "enableExecuteCommand": True, "circuitBreaker": {"enable": True, "rollback": True},
+        "healthCheckGracePeriodSeconds": 60,
+        "availabilityZoneRebalancing": "DISABLED",
+        "enableExecuteCommand": True,
+        "circuitBreaker": {"enable": True, "rollback": True},
     }
 
 
@@ -121,12 +135,26 @@ def test_codepipeline_timestamps_are_epoch_numbers(variant):
     trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codepipeline.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
     role_arn = iam.create_role(RoleName=f"pipeline-{kind}", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     client = boto3_client(environment, "codepipeline")
-    action = {"name": "a", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}, "configuration": {}, "outputArtifacts": [{"name": "out"}]}
-    deploy = {"name": "d", "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1"}, "configuration": {}, "inputArtifacts": [{"name": "out"}]}
-    client.create_pipeline(pipeline={
-        "name": f"pipeline-{kind}", "roleArn": role_arn, "artifactStore": {"type": "S3", "location": "bucket"},
-        "stages": [{"name": "Source", "actions": [action]}, {"name": "Deploy", "actions": [deploy]}],
-    })
+    action = {
+        "name": "a",
+        "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+        "configuration": {},
+        "outputArtifacts": [{"name": "out"}],
+    }
+    deploy = {
+        "name": "d",
+        "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1"},
+        "configuration": {},
+        "inputArtifacts": [{"name": "out"}],
+    }
+    client.create_pipeline(
+        pipeline={
+            "name": f"pipeline-{kind}",
+            "roleArn": role_arn,
+            "artifactStore": {"type": "S3", "location": "bucket"},
+            "stages": [{"name": "Source", "actions": [action]}, {"name": "Deploy", "actions": [deploy]}],
+        }
+    )
     body = raw_body(client, "GetPipeline", name=f"pipeline-{kind}")
     is_number = isinstance(body["metadata"]["created"], (int, float))
     assert is_number == (kind == "patched")
@@ -138,18 +166,38 @@ def distribution_config(variant):
     kind, environment = variant
     unique = uuid.uuid4().hex[:8]
     client = boto3_client(environment, "cloudfront")
-    control = client.create_origin_access_control(OriginAccessControlConfig={
-        "Name": f"oac-{unique}", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3",
-    })["OriginAccessControl"]["Id"]
-    distribution = client.create_distribution(DistributionConfig={
-        "CallerReference": unique, "Comment": "", "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{
-            "Id": "site", "DomainName": "example.s3.amazonaws.com", "OriginAccessControlId": control,
-            "S3OriginConfig": {"OriginAccessIdentity": ""},
-        }]},
-        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
-        "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
-    })["Distribution"]
+    control = client.create_origin_access_control(
+        OriginAccessControlConfig={
+            "Name": f"oac-{unique}",
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3",
+        }
+    )["OriginAccessControl"]["Id"]
+    distribution = client.create_distribution(
+        DistributionConfig={
+            "CallerReference": unique,
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "site",
+                        "DomainName": "example.s3.amazonaws.com",
+                        "OriginAccessControlId": control,
+                        "S3OriginConfig": {"OriginAccessIdentity": ""},
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "site",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            },
+            "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
+        }
+    )["Distribution"]
     config = client.get_distribution(Id=distribution["Id"])["Distribution"]["DistributionConfig"]
     return kind, control, config
 
@@ -193,9 +241,15 @@ def test_cloudfront_response_headers_policies_round_trip(variant):
     kind, environment = variant
     client = boto3_client(environment, "cloudfront")
     config = {
-        "Name": f"headers-{kind}-{uuid.uuid4().hex[:8]}", "Comment": "security headers",
+        "Name": f"headers-{kind}-{uuid.uuid4().hex[:8]}",
+        "Comment": "security headers",
         "SecurityHeadersConfig": {
-            "StrictTransportSecurity": {"Override": True, "AccessControlMaxAgeSec": 31536000, "IncludeSubdomains": True, "Preload": True},
+            "StrictTransportSecurity": {
+                "Override": True,
+                "AccessControlMaxAgeSec": 31536000,
+                "IncludeSubdomains": True,
+                "Preload": True,
+            },
             "ContentTypeOptions": {"Override": True},
             "FrameOptions": {"Override": True, "FrameOption": "DENY"},
         },

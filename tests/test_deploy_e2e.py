@@ -49,8 +49,12 @@ class Up:
 
     def devkit(self, *args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "cdktf_devkit", *args], cwd=ROOT, env=self.env,
-            capture_output=True, text=True, timeout=1500,
+            [sys.executable, "-m", "cdktf_devkit", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=1500,
         )
         assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-5000:]}\n{result.stderr[-3000:]}"
         return result.stdout
@@ -126,7 +130,9 @@ def test_pipeline_is_deployed_with_both_clone_urls(up):
     assert outputs["clone_url_http"].startswith("https://") and outputs["clone_url_ssh"].startswith("ssh://")
     pipeline = up.client("codepipeline").get_pipeline(name=outputs["pipeline_name"])["pipeline"]
     assert [s["name"] for s in pipeline["stages"]] == ["Source", "Build", "Deploy"]
-    (project,) = up.client("codebuild").batch_get_projects(names=[pipeline["stages"][1]["actions"][0]["configuration"]["ProjectName"]])["projects"]
+    (project,) = up.client("codebuild").batch_get_projects(
+        names=[pipeline["stages"][1]["actions"][0]["configuration"]["ProjectName"]]
+    )["projects"]
     variables = {v["name"]: v["value"] for v in project["environment"]["environmentVariables"]}
     assert variables["CONTAINER_NAME"] == CONTAINER_NAME
     assert variables["REPOSITORY_URI"] == up.outputs[ECR_STACK]["repository_url"]
@@ -146,7 +152,9 @@ def test_website_bucket_is_private_and_read_only_by_its_distribution(up):
 def test_website_files_have_their_content_types_and_the_service_address(up):
     bucket = up.outputs[WEBSITE_STACK]["bucket_name"]
     s3 = up.client("s3")
-    types = {key: s3.head_object(Bucket=bucket, Key=key)["ContentType"] for key in ("index.html", "app.js", "style.css", "config.js")}
+    types = {
+        key: s3.head_object(Bucket=bucket, Key=key)["ContentType"] for key in ("index.html", "app.js", "style.css", "config.js")
+    }
     assert types["index.html"].startswith("text/html") and types["style.css"].startswith("text/css")
     assert types["app.js"].startswith("text/javascript") and types["config.js"].startswith("text/javascript")
     config = s3.get_object(Bucket=bucket, Key="config.js")["Body"].read().decode()
@@ -171,7 +179,9 @@ def test_plain_terraform_of_every_stack_plans_no_changes_against_the_deployed_st
 
     def init_and_plan(stack_dir):
         for command in (["init", "-input=false", "-no-color"], ["plan", "-detailed-exitcode", "-input=false", "-no-color"]):
-            result = subprocess.run([tools.terraform, *command], cwd=stack_dir, env=up.env, capture_output=True, text=True, timeout=600)
+            result = subprocess.run(
+                [tools.terraform, *command], cwd=stack_dir, env=up.env, capture_output=True, text=True, timeout=600
+            )
             if result.returncode != 0:
                 return f"{stack_dir.name}: terraform {command[0]} exited {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
         return None
@@ -188,9 +198,15 @@ def test_cdktf_cli_lists_stacks_and_reads_outputs(up):
     assert all(stack in listed.stdout for stack in STACKS), listed.stdout + listed.stderr
     shown = subprocess.run(
         [str(tools.cdktf), "output", NETWORK_STACK, *flags, *(["--skip-provider-lock"] if tools.offline else [])],
-        cwd=ROOT, env=up.env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=up.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    assert shown.returncode == 0 and up.outputs[NETWORK_STACK]["vpc_id"] in shown.stdout, shown.stdout[-2000:] + shown.stderr[-2000:]
+    assert shown.returncode == 0 and up.outputs[NETWORK_STACK]["vpc_id"] in shown.stdout, (
+        shown.stdout[-2000:] + shown.stderr[-2000:]
+    )
 
 
 def test_a_pipeline_deploy_is_not_undone_by_terraform(up):
@@ -217,8 +233,18 @@ def browser(output_dir, tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1000,800", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1000,800",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
@@ -241,7 +267,11 @@ def shown_todos(browser):
 def test_page_in_a_browser_lists_the_seed_todos(up, browser, output_dir):
     browser.get(up.outputs[WEBSITE_STACK]["page_url"])
     page_state(browser, "loaded")
-    assert shown_todos(browser)[:3] == [("프로젝트 계획 수립하기", False), ("디자인 시안 검토하기", True), ("API 문서 작성하기", False)]
+    assert shown_todos(browser)[:3] == [
+        ("프로젝트 계획 수립하기", False),
+        ("디자인 시안 검토하기", True),
+        ("API 문서 작성하기", False),
+    ]
     browser.save_screenshot(str(output_dir / "website-seed.png"))
 
 

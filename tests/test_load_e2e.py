@@ -26,7 +26,8 @@ SECONDS = 10
 def service(local_aws, environment, output_dir):
     table = "load-todos"
     boto3_client(environment, "dynamodb").create_table(
-        TableName=table, BillingMode="PAY_PER_REQUEST",
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
     )
@@ -55,7 +56,9 @@ def test_every_acknowledged_write_reads_back(result):
 
 def test_a_lost_write_is_reported(service, result, output_dir):
     running, table = service
-    acknowledged = [(int(i), text) for i, text in (line.split("\t", 1) for line in (output_dir / "load-acked.txt").read_text().splitlines())]
+    acknowledged = [
+        (int(i), text) for i, text in (line.split("\t", 1) for line in (output_dir / "load-acked.txt").read_text().splitlines())
+    ]
     todo_id, text = acknowledged[0]
     boto3_client(running.environment, "dynamodb").delete_item(TableName=table, Key={"id": {"N": str(todo_id)}})
     lost = load.read_back(running.url, acknowledged)

@@ -16,7 +16,9 @@ def plan(terraform):
 
 def test_plan_creates_every_resource_and_nothing_else(plan):
     assert plan.changes and set(plan.changes.values()) == {("create",)}
-    assert len(plan.changes) == 24  # 19 for the VPC, subnets, routes, gateways and endpoint; 5 for flow logs and the default security group
+    assert (
+        len(plan.changes) == 24
+    )  # 19 for the VPC, subnets, routes, gateways and endpoint; 5 for flow logs and the default security group
 
 
 def test_planned_vpc_cidr(plan):

@@ -39,7 +39,9 @@ def test_a_recorded_process_is_ours_and_stop_ends_it(sleeper, tmp_path):
 def test_a_pid_now_held_by_another_process_is_left_alone(sleeper, tmp_path):
     """The pid was reused: same pid, another start time and command line."""
     pid_file = tmp_path / "p.pid"
-    pid_file.write_text(json.dumps({"pid": sleeper.pid, "create_time": psutil.Process(sleeper.pid).create_time() - 3600, "cmdline": ["gunicorn"]}))
+    pid_file.write_text(
+        json.dumps({"pid": sleeper.pid, "create_time": psutil.Process(sleeper.pid).create_time() - 3600, "cmdline": ["gunicorn"]})
+    )
     result = pidfile.stop(pid_file, grace_s=1)
     assert result.status is Status.FOREIGN and "time.sleep(120)" in result.message
     assert sleeper.poll() is None and not pid_file.exists()
@@ -47,7 +49,15 @@ def test_a_pid_now_held_by_another_process_is_left_alone(sleeper, tmp_path):
 
 def test_the_same_start_time_with_another_command_line_is_not_ours(sleeper, tmp_path):
     pid_file = tmp_path / "p.pid"
-    pid_file.write_text(json.dumps({"pid": sleeper.pid, "create_time": psutil.Process(sleeper.pid).create_time(), "cmdline": ["python", "-m", "cdktf_devkit"]}))
+    pid_file.write_text(
+        json.dumps(
+            {
+                "pid": sleeper.pid,
+                "create_time": psutil.Process(sleeper.pid).create_time(),
+                "cmdline": ["python", "-m", "cdktf_devkit"],
+            }
+        )
+    )
     assert pidfile.stop(pid_file, grace_s=1).status is Status.FOREIGN
     assert sleeper.poll() is None
 
@@ -71,13 +81,19 @@ def test_an_exited_process_is_not_running(tmp_path):
 def test_make_down_with_a_reused_pid_file_stops_nothing_and_says_so(sleeper):
     """`make down` (python -m cdktf_devkit down) with pid files naming another program's process."""
     local_port, service_port = free_port(), free_port()
-    foreign = {"pid": sleeper.pid, "create_time": psutil.Process(sleeper.pid).create_time() - 3600, "cmdline": ["python", "-m", "cdktf_devkit", "serve-local-aws"]}
+    foreign = {
+        "pid": sleeper.pid,
+        "create_time": psutil.Process(sleeper.pid).create_time() - 3600,
+        "cmdline": ["python", "-m", "cdktf_devkit", "serve-local-aws"],
+    }
     pid_files = [ROOT / "build" / f"local-aws-{local_port}.pid", ROOT / "build" / f"service-{service_port}.pid"]
     for pid_file in pid_files:
         pid_file.parent.mkdir(exist_ok=True)
         pid_file.write_text(json.dumps(foreign))
     env = {**os.environ, "TODOLIST_LOCAL_AWS_PORT": str(local_port), "TODOLIST_SERVICE_PORT": str(service_port)}
-    result = subprocess.run([sys.executable, "-m", "cdktf_devkit", "down"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "cdktf_devkit", "down"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert f"local AWS: stale pid file {pid_files[0]}" in result.stdout and "stopped nothing" in result.stdout
     assert f"stale pid file {pid_files[1]}" in result.stdout

@@ -31,7 +31,9 @@ def test_the_plugin_is_registered_by_the_distribution():
 def test_missing_terraform_is_one_line_saying_what_to_install(pytester, tmp_path):
     result = run(pytester, "def test_it(terraform_toolchain):\n    pass\n", path=str(tmp_path))
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*terraform not found on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)*"])
+    result.stdout.fnmatch_lines(
+        ["*terraform not found on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)*"]
+    )
     assert "Traceback" not in result.stdout.str()
 
 

@@ -31,5 +31,9 @@ def test_every_config_field_documents_its_default(config):
     docs = reference.field_docs(cls)
     undocumented = [f.name for f in dataclasses.fields(cls) if not docs.get(f.name)]
     assert undocumented == []
-    missing_default = [f.name for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING and "Default" not in docs[f.name] and "default" not in docs[f.name]]
+    missing_default = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is not dataclasses.MISSING and "Default" not in docs[f.name] and "default" not in docs[f.name]
+    ]
     assert missing_default == []

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import cdktf
+import pytest
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 
-from cdktf_fargate._terraform import skip_check
 from cdktf_devkit import scan
+from cdktf_fargate._terraform import skip_check
 
 pytestmark = pytest.mark.unit
 
@@ -24,6 +24,7 @@ def synthesized(build):
 def report(failed=(), passed=()):
     def check(check_id, resource):
         return {"check_id": check_id, "resource": resource, "check_name": f"name of {check_id}", "file_path": "/Demo/cdk.tf.json"}
+
     return {"results": {"failed_checks": [check(*f) for f in failed], "passed_checks": [check(*p) for p in passed]}}
 
 
@@ -59,14 +60,17 @@ def test_a_note_on_one_resource_does_not_cover_another():
     def build(s):
         skip_check(S3Bucket(s, "one"), "CKV_AWS_18", "why")
         S3Bucket(s, "two")
+
     failed = [("CKV_AWS_18", "aws_s3_bucket.one"), ("CKV_AWS_18", "aws_s3_bucket.two")]
     result = scan.classify(report(failed=failed), {"Demo": synthesized(build)})["Demo"]
     assert [s[1] for s in result.suppressed] == ["one"] and result.failed == ["CKV_AWS_18 two: name of CKV_AWS_18"]
 
 
 def test_security_md_holds_the_figures_of_a_document():
-    results = {"local": {"Demo": scan.StackResult(passed=3, suppressed=[("CKV_AWS_18", "bucket", "why")])},
-               "aws": {"Demo": scan.StackResult(passed=3, suppressed=[])}}
+    results = {
+        "local": {"Demo": scan.StackResult(passed=3, suppressed=[("CKV_AWS_18", "bucket", "why")])},
+        "aws": {"Demo": scan.StackResult(passed=3, suppressed=[])},
+    }
     text = scan.document(results)
     assert "| local | Demo | 3 | 0 | 1 |" in text and "| aws | Demo | 3 | 0 | 0 |" in text
     assert "| Demo | `bucket` | CKV_AWS_18 | why (local only) |" in text

@@ -12,8 +12,14 @@ pytestmark = pytest.mark.unit
 # Actions that AWS does not let a policy scope to a resource; only these may use Resource "*".
 STAR_RESOURCE_ALLOWED = {
     "ecr:GetAuthorizationToken",
-    "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecs:DescribeTasks", "ecs:ListTasks",
-    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+    "ecs:DescribeTaskDefinition",
+    "ecs:RegisterTaskDefinition",
+    "ecs:DescribeTasks",
+    "ecs:ListTasks",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
 }
 
 
@@ -38,7 +44,9 @@ def document(text):
 
 def test_the_audit_reads_policies_built_with_jsonencode():
     text = '${jsonencode({"Statement" = [{"Action" = ["s3:GetObject"], "Resource" = "${aws_s3_bucket.b.arn}/*", "Principal" = aws_iam_role.r.arn}]})}'
-    assert document(text) == {"Statement": [{"Action": ["s3:GetObject"], "Resource": "${aws_s3_bucket.b.arn}/*", "Principal": "aws_iam_role.r.arn"}]}
+    assert document(text) == {
+        "Statement": [{"Action": ["s3:GetObject"], "Resource": "${aws_s3_bucket.b.arn}/*", "Principal": "aws_iam_role.r.arn"}]
+    }
 
 
 def all_resources(synth, resource_type):
@@ -69,7 +77,8 @@ def test_no_action_has_a_wildcard(synth):
 
 def test_star_resources_only_for_actions_without_resource_level_permissions(synth):
     offenders = [
-        (where, s["Action"]) for where, s in policy_statements(synth)
+        (where, s["Action"])
+        for where, s in policy_statements(synth)
         if "*" in as_list(s.get("Resource", [])) and not set(as_list(s["Action"])) <= STAR_RESOURCE_ALLOWED
     ]
     assert offenders == []
@@ -94,10 +103,15 @@ def test_every_trust_policy_admits_exactly_one_service(synth):
 
 def test_no_ingress_from_the_internet_except_the_load_balancer_listener(synth):
     open_rules = [
-        (stack, name) for stack, name, rule in all_resources(synth, "aws_vpc_security_group_ingress_rule")
+        (stack, name)
+        for stack, name, rule in all_resources(synth, "aws_vpc_security_group_ingress_rule")
         if rule.get("cidr_ipv4") == "0.0.0.0/0" or rule.get("cidr_ipv6") == "::/0"
     ]
-    inline = [(stack, name) for stack, name, group in all_resources(synth, "aws_security_group") if "0.0.0.0/0" in json.dumps(group.get("ingress", []))]
+    inline = [
+        (stack, name)
+        for stack, name, group in all_resources(synth, "aws_security_group")
+        if "0.0.0.0/0" in json.dumps(group.get("ingress", []))
+    ]
     assert open_rules == [] and inline == []
     listeners = [listener for _, _, listener in all_resources(synth, "aws_lb_listener")]
     assert [(l["port"], l["protocol"]) for l in listeners] == [(80, "TCP")]  # the one public entry point
@@ -105,9 +119,18 @@ def test_no_ingress_from_the_internet_except_the_load_balancer_listener(synth):
 
 def test_every_bucket_blocks_public_access_and_encrypts(synth):
     buckets = {(stack, name.split("_bucket_")[0]) for stack, name, _ in all_resources(synth, "aws_s3_bucket")}
-    blocked = {(stack, name.split("_public-access-block_")[0]) for stack, name, block in all_resources(synth, "aws_s3_bucket_public_access_block")
-               if all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))}
-    encrypted = {(stack, name.split("_encryption_")[0]) for stack, name, _ in all_resources(synth, "aws_s3_bucket_server_side_encryption_configuration")}
+    blocked = {
+        (stack, name.split("_public-access-block_")[0])
+        for stack, name, block in all_resources(synth, "aws_s3_bucket_public_access_block")
+        if all(
+            block[k] is True
+            for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+        )
+    }
+    encrypted = {
+        (stack, name.split("_encryption_")[0])
+        for stack, name, _ in all_resources(synth, "aws_s3_bucket_server_side_encryption_configuration")
+    }
     assert buckets and buckets == blocked == encrypted
 
 

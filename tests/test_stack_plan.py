@@ -40,7 +40,13 @@ def build_app(environment):
         network = Network(stack, "network")
         repository = ContainerRepository(stack, "repository")
         service = LoadBalancedFargateService(stack, "service", network=network, repository=repository)
-        Pipeline(stack, "pipeline", service=service, repository=repository, config=PipelineConfig(buildspec=BUILDSPEC.read_text(), manual_approval=True))
+        Pipeline(
+            stack,
+            "pipeline",
+            service=service,
+            repository=repository,
+            config=PipelineConfig(buildspec=BUILDSPEC.read_text(), manual_approval=True),
+        )
         site_config = StaticSiteConfig(site_dir=str(WEB_DIR), generated_files={"config.js": config_js("http://127.0.0.1:8080")})
         StaticSite(stack, "site", config=site_config, api_domain_name=service.load_balancer_dns_name)
         return app
@@ -79,7 +85,11 @@ def test_planned_listener_and_target_group(plan):
     (listener,) = planned(plan, "aws_lb_listener")
     (target_group,) = planned(plan, "aws_lb_target_group")
     assert (listener["port"], listener["protocol"]) == (80, "TCP")
-    assert (target_group["port"], target_group["target_type"], target_group["deregistration_delay"]) == (CONTAINER_PORT, "ip", "30")
+    assert (target_group["port"], target_group["target_type"], target_group["deregistration_delay"]) == (
+        CONTAINER_PORT,
+        "ip",
+        "30",
+    )
 
 
 def test_planned_ingress_is_the_vpc_cidr(plan):
@@ -125,7 +135,9 @@ def test_planned_buckets_are_private_versioned_and_encrypted(plan):
     blocks = planned(plan, "aws_s3_bucket_public_access_block")
     assert len(blocks) == 2  # pipeline artifacts and website content
     for block in blocks:
-        assert all(block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+        assert all(
+            block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+        )
     assert all(v["versioning_configuration"][0]["status"] == "Enabled" for v in planned(plan, "aws_s3_bucket_versioning"))
     for encryption in planned(plan, "aws_s3_bucket_server_side_encryption_configuration"):
         assert encryption["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "AES256"
@@ -134,8 +146,10 @@ def test_planned_buckets_are_private_versioned_and_encrypted(plan):
 def test_planned_site_objects_and_config(plan):
     files = {o["key"]: o for o in planned(plan, "aws_s3_object")}
     assert {k: files[k]["content_type"] for k in files} == {
-        "index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
-        "style.css": "text/css; charset=utf-8", "config.js": "text/javascript; charset=utf-8",
+        "index.html": "text/html; charset=utf-8",
+        "app.js": "text/javascript; charset=utf-8",
+        "style.css": "text/css; charset=utf-8",
+        "config.js": "text/javascript; charset=utf-8",
     }
     assert files["config.js"]["content"] == config_js("http://127.0.0.1:8080")
     assert "${" in files["app.js"]["content"]  # JavaScript template literals reach S3 unchanged

@@ -26,16 +26,30 @@ class Terraform:
         self.directory, self.tools, self.env = directory, tools, env
 
     def run(self, *args, check=True, timeout=600):
-        result = subprocess.run([self.tools.terraform, *args, "-no-color"], cwd=self.directory, env=self.env,
-                                capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            [self.tools.terraform, *args, "-no-color"],
+            cwd=self.directory,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
         if check:
             assert result.returncode == 0, f"terraform {args[0]}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         return result
 
     def apply_waiting_for_approval(self):
         """Start an apply that plans, takes the lock and waits at the approval prompt."""
-        process = subprocess.Popen([self.tools.terraform, "apply", "-no-color"], cwd=self.directory, env=self.env,
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [self.tools.terraform, "apply", "-no-color"],
+            cwd=self.directory,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         seen = ""
         deadline = time.monotonic() + 300
         while "Enter a value" not in seen:
@@ -103,11 +117,17 @@ def test_a_damaged_state_is_restored_from_the_previous_version(ecr_dirs, environ
     s3 = boto3_client(environment, "s3")
     good_version = s3.head_object(Bucket=environment.state_bucket, Key=key)["VersionId"]
 
-    repository_address = next(line for line in first.run("state", "list").stdout.split() if line.startswith("aws_ecr_repository."))
+    repository_address = next(
+        line for line in first.run("state", "list").stdout.split() if line.startswith("aws_ecr_repository.")
+    )
     first.run("state", "rm", repository_address)  # the state forgets a real repository
     assert not first.plan_is_clean()  # terraform would now try to create a duplicate
 
     # README, "Restoring an earlier state": copy the last good version over the current one.
-    s3.copy_object(Bucket=environment.state_bucket, Key=key, CopySource={"Bucket": environment.state_bucket, "Key": key, "VersionId": good_version})
+    s3.copy_object(
+        Bucket=environment.state_bucket,
+        Key=key,
+        CopySource={"Bucket": environment.state_bucket, "Key": key, "VersionId": good_version},
+    )
     assert first.plan_is_clean()
     assert len(repositories(environment)) == 1

@@ -26,7 +26,12 @@ def cdktf_app():
 
     def build(settings, outdir):
         # The app reads its target from ORDERS_* variables: point them at the plugin's local AWS.
-        variables = {"ORDERS_ENV": "local", "ORDERS_LOCAL_AWS_PORT": str(settings.port), "ORDERS_REGION": settings.region, "ORDERS_STATE_BUCKET": settings.state_bucket}
+        variables = {
+            "ORDERS_ENV": "local",
+            "ORDERS_LOCAL_AWS_PORT": str(settings.port),
+            "ORDERS_REGION": settings.region,
+            "ORDERS_STATE_BUCKET": settings.state_bucket,
+        }
         with mock.patch.dict(os.environ, variables):
             return orders.build_app(outdir)
 

@@ -58,7 +58,9 @@ def cmd_scan(project: Project, record: bool) -> int:
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cdktf_devkit", description=__doc__)
-    parser.add_argument("--project", help="the app's devkit hooks as module:attribute (default: [tool.cdktf-devkit] project in pyproject.toml)")
+    parser.add_argument(
+        "--project", help="the app's devkit hooks as module:attribute (default: [tool.cdktf-devkit] project in pyproject.toml)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check prerequisites and write the Terraform CLI config")
     serve_parser = sub.add_parser("serve-local-aws", help="run the local AWS in the foreground")

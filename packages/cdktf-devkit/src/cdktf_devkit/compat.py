@@ -269,11 +269,23 @@ def _cloudfront_response_headers_policies() -> None:
 
     def create(self: Any) -> Any:
         config = self._get_param("ResponseHeadersPolicyConfig", {})
-        if any(p["config"].get("Name") == config.get("Name") for (account, _), p in policies.items() if account == self.current_account):
-            raise CloudFrontException("ResponseHeadersPolicyAlreadyExists", f"A response headers policy named {config.get('Name')} already exists.")
+        if any(
+            p["config"].get("Name") == config.get("Name")
+            for (account, _), p in policies.items()
+            if account == self.current_account
+        ):
+            raise CloudFrontException(
+                "ResponseHeadersPolicyAlreadyExists", f"A response headers policy named {config.get('Name')} already exists."
+            )
         key = (self.current_account, str(mock_random.uuid4()))
         policy = store(key, config)
-        return ActionResult({"ResponseHeadersPolicy": answer(key, policy), "ETag": policy["etag"], "Location": f"https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/{key[1]}"})
+        return ActionResult(
+            {
+                "ResponseHeadersPolicy": answer(key, policy),
+                "ETag": policy["etag"],
+                "Location": f"https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/{key[1]}",
+            }
+        )
 
     def get(self: Any) -> Any:
         key, policy = find(self)

@@ -124,10 +124,19 @@ def up(project: Project, target: Target, stacks: list[str]) -> None:
         for stack in wave:
             say(f"[{len(timings) + len(running) + 1}/{total}] deploying {stack} to {target.name}")
             step_file = tools.build_dir / f"outputs-{stack}.json"
-            process = start_cdktf(tools, [
-                "deploy", stack, "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies",
-                "--outputs-file", str(step_file), *tools.cdktf_flags("deploy"),
-            ])
+            process = start_cdktf(
+                tools,
+                [
+                    "deploy",
+                    stack,
+                    "--skip-synth",
+                    "--auto-approve",
+                    "--ignore-missing-stack-dependencies",
+                    "--outputs-file",
+                    str(step_file),
+                    *tools.cdktf_flags("deploy"),
+                ],
+            )
             running[stack] = (process, step_file, time.monotonic())
         failed = []
         for stack, (process, step_file, stack_started) in running.items():
@@ -141,7 +150,11 @@ def up(project: Project, target: Target, stacks: list[str]) -> None:
             out.write_text(json.dumps(outputs, indent=2, sort_keys=True))
         if failed:
             raise SystemExit(f"cdktf deploy failed: {', '.join(failed)}; stacks deployed so far keep their state")
-    say("deployed " + ", ".join(f"{stack} {seconds:.0f} s" for stack, seconds in timings.items()) + f"; total {time.monotonic() - started:.0f} s")
+    say(
+        "deployed "
+        + ", ".join(f"{stack} {seconds:.0f} s" for stack, seconds in timings.items())
+        + f"; total {time.monotonic() - started:.0f} s"
+    )
     print_outputs(out)
     if project.after_up is not None:
         for line in project.after_up(target, outputs):
@@ -157,7 +170,13 @@ def diff(target: Target, stacks: list[str]) -> None:
     say(f"diff {', '.join(names)}")
     started = time.monotonic()
     running = {
-        stack: start_cdktf(tools, ["diff", stack, "--skip-synth", *tools.cdktf_flags("diff")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stack: start_cdktf(
+            tools,
+            ["diff", stack, "--skip-synth", *tools.cdktf_flags("diff")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         for stack in names
     }
     failed = []

@@ -27,11 +27,22 @@ def provider_schema(tools: Toolchain) -> Schema:
     cache = tools.build_dir / f"aws-provider-schema-{AWS_PROVIDER_VERSION}.json"
     if not cache.is_file():
         with tempfile.TemporaryDirectory() as workdir:
-            required = {"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION}}}}
+            required = {
+                "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION}}}
+            }
             (Path(workdir) / "main.tf.json").write_text(json.dumps(required))
             env = tools.env()
-            subprocess.run([tools.terraform, "init", "-backend=false", "-input=false"], cwd=workdir, env=env, check=True, capture_output=True)
-            schema = subprocess.run([tools.terraform, "providers", "schema", "-json"], cwd=workdir, env=env, check=True, capture_output=True, text=True).stdout
+            subprocess.run(
+                [tools.terraform, "init", "-backend=false", "-input=false"], cwd=workdir, env=env, check=True, capture_output=True
+            )
+            schema = subprocess.run(
+                [tools.terraform, "providers", "schema", "-json"],
+                cwd=workdir,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(schema)
     return json.loads(cache.read_text())["provider_schemas"][PROVIDER_KEY]

@@ -30,10 +30,40 @@ LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are
 # AWS provider (5.x) endpoint keys pointed at the local AWS: every service moto serves that a
 # container or web stack commonly uses. A service missing here would be called on real AWS.
 PROVIDER_ENDPOINT_SERVICES = (
-    "acm", "apigateway", "appautoscaling", "cloudformation", "cloudfront", "cloudwatch", "codebuild",
-    "codecommit", "codepipeline", "codestarconnections", "dynamodb", "ec2", "ecr", "ecs", "efs", "elasticache",
-    "elb", "elbv2", "events", "firehose", "iam", "kinesis", "kms", "lambda", "logs", "rds", "route53",
-    "s3", "secretsmanager", "sfn", "sns", "sqs", "ssm", "sts",
+    "acm",
+    "apigateway",
+    "appautoscaling",
+    "cloudformation",
+    "cloudfront",
+    "cloudwatch",
+    "codebuild",
+    "codecommit",
+    "codepipeline",
+    "codestarconnections",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "ecs",
+    "efs",
+    "elasticache",
+    "elb",
+    "elbv2",
+    "events",
+    "firehose",
+    "iam",
+    "kinesis",
+    "kms",
+    "lambda",
+    "logs",
+    "rds",
+    "route53",
+    "s3",
+    "secretsmanager",
+    "sfn",
+    "sns",
+    "sqs",
+    "ssm",
+    "sts",
 )
 
 
@@ -117,8 +147,11 @@ class LocalAwsSettings:
 
         access_key, secret_key = self.credentials
         return boto3.client(
-            service, region_name=self.region, endpoint_url=self.endpoint,
-            aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+            service,
+            region_name=self.region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
             config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
         )
 
@@ -134,7 +167,9 @@ def serve(port: int, compat_layer: bool = True) -> None:
 
     if compat_layer:
         compat.apply()
-    server = make_server(HOST, port, DomainDispatcherApplication(create_backend_app), threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(
+        HOST, port, DomainDispatcherApplication(create_backend_app), threaded=True, request_handler=MotoRequestHandler
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"local AWS listening on http://{HOST}:{port}", flush=True)
     server.serve_forever()
@@ -162,13 +197,18 @@ class LocalAws:
     @classmethod
     def start(cls, port: int, log_path: Path, compat_layer: bool = True) -> LocalAws:
         if not port_is_free(port):
-            raise PrerequisiteError(f"port {port} on {HOST} is in use by another program: stop it or choose another port for the local AWS")
+            raise PrerequisiteError(
+                f"port {port} on {HOST} is in use by another program: stop it or choose another port for the local AWS"
+            )
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "cdktf_devkit", "serve-local-aws", "--port", str(port)]
                 + ([] if compat_layer else ["--without-compat"]),
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         server = cls(port=port, process=process)
         server.wait_healthy(log_path)

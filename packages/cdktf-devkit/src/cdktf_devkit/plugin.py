@@ -107,7 +107,9 @@ def cdktf_synth(cdktf_app: AppFactory, local_aws_settings: LocalAwsSettings, tmp
 
 
 @pytest.fixture(scope="session")
-def terraform(cdktf_synth: Synth, terraform_toolchain: Toolchain, local_aws: LocalAwsSettings, tmp_path_factory: pytest.TempPathFactory) -> Stacks:
+def terraform(
+    cdktf_synth: Synth, terraform_toolchain: Toolchain, local_aws: LocalAwsSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Stacks:
     """Terraform for every stack of the synth against the running local AWS: ``plan(stack)`` returns a
     ``Plan``; ``apply(stack)``, ``destroy(stack)``, ``apply_all()``, ``destroy_all()``, ``outputs(stack)``,
     ``assert_plans_clean(stack)``. Each stack is initialised once per session, in its own directory."""

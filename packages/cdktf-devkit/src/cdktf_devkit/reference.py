@@ -34,7 +34,11 @@ def field_docs(cls: type) -> dict[str, str]:
     docs: dict[str, str] = {}
     for node, following in itertools.pairwise(body):
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            if isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant) and isinstance(following.value.value, str):
+            if (
+                isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
                 docs[node.target.id] = " ".join(following.value.value.split()).replace("``", "`")
     return docs
 
@@ -65,9 +69,14 @@ def attributes(construct: type) -> list[str]:
 
 
 def render(package: str) -> str:
-    lines = [HEADER.format(package=package), "# Construct reference", "",
-             "Every construct takes `(scope, id, *, config, ...)`. Config classes are frozen dataclasses; a bad value raises",
-             f"`ConfigError` naming the field, the value and what is allowed. Import everything from `{package}`.", ""]
+    lines = [
+        HEADER.format(package=package),
+        "# Construct reference",
+        "",
+        "Every construct takes `(scope, id, *, config, ...)`. Config classes are frozen dataclasses; a bad value raises",
+        f"`ConfigError` naming the field, the value and what is allowed. Import everything from `{package}`.",
+        "",
+    ]
     root = importlib.import_module(package)
     for construct_name, config_name in constructs(package):
         construct, config = getattr(root, construct_name), getattr(root, config_name)
@@ -82,7 +91,9 @@ def render(package: str) -> str:
         docs = field_docs(config)
         hints = typing.get_type_hints(config)
         for f in dataclasses.fields(config):
-            lines.append(f"| `{f.name}` | `{type_name(hints.get(f.name, f.type))}` | {default_text(f)} | {docs.get(f.name, '').replace('|', '/')} |")
+            lines.append(
+                f"| `{f.name}` | `{type_name(hints.get(f.name, f.type))}` | {default_text(f)} | {docs.get(f.name, '').replace('|', '/')} |"
+            )
         names = attributes(construct)
         if names:
             lines += ["", f"Attributes of `{construct_name}`: {', '.join(f'`{n}`' for n in names)}."]
@@ -99,18 +110,39 @@ def plugin_reference() -> list[str]:
     from . import localaws, plugin, testing
 
     tree = ast.parse(inspect.getsource(plugin))
-    lines = ["# Test kit: the `cdktf_devkit` pytest plugin", "", first_paragraph(plugin), "",
-             "| fixture | scope | what it gives |", "|---|---|---|"]
+    lines = [
+        "# Test kit: the `cdktf_devkit` pytest plugin",
+        "",
+        first_paragraph(plugin),
+        "",
+        "| fixture | scope | what it gives |",
+        "|---|---|---|",
+    ]
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and any("fixture" in ast.unparse(d) for d in node.decorator_list):
-            scope = next((ast.literal_eval(k.value) for d in node.decorator_list if isinstance(d, ast.Call) for k in d.keywords if k.arg == "scope"), "function")
-            lines.append(f"| `{node.name}` | {scope} | {' '.join((ast.get_docstring(node) or '').split()).replace('``', '`').replace('|', '/')} |")
+            scope = next(
+                (
+                    ast.literal_eval(k.value)
+                    for d in node.decorator_list
+                    if isinstance(d, ast.Call)
+                    for k in d.keywords
+                    if k.arg == "scope"
+                ),
+                "function",
+            )
+            lines.append(
+                f"| `{node.name}` | {scope} | {' '.join((ast.get_docstring(node) or '').split()).replace('``', '`').replace('|', '/')} |"
+            )
     for cls in (localaws.LocalAwsSettings, testing.Synth, testing.Plan, testing.Stacks):
         lines += ["", f"## {cls.__name__}", "", first_paragraph(cls), "", "| member | what |", "|---|---|"]
         for name, member in vars(cls).items():
             if name.startswith("_") or not (inspect.isfunction(member) or isinstance(member, property)):
                 continue
-            call = "" if isinstance(member, property) else "(" + ", ".join(p for p in inspect.signature(member).parameters if p != "self") + ")"
+            call = (
+                ""
+                if isinstance(member, property)
+                else "(" + ", ".join(p for p in inspect.signature(member).parameters if p != "self") + ")"
+            )
             lines.append(f"| `{name}{call}` | {first_paragraph(member)} |")
     lines.append("")
     return lines

@@ -95,9 +95,19 @@ def synthesize(root: Path, name: str, variables: Mapping[str, str], out_dir: Pat
 
 def run_checkov(stacks_dir: Path) -> dict:
     result = subprocess.run(
-        [*checkov_command(), "--directory", str(stacks_dir), "--framework", "terraform_json", "--skip-download",
-         "--compact", "--output", "json"],
-        capture_output=True, text=True,
+        [
+            *checkov_command(),
+            "--directory",
+            str(stacks_dir),
+            "--framework",
+            "terraform_json",
+            "--skip-download",
+            "--compact",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
     )
     if result.returncode not in (0, 1):  # 1 means "some check failed"
         raise SystemExit(f"error: checkov failed (exit {result.returncode}): {result.stderr.strip()[-500:]}")
@@ -138,7 +148,19 @@ def suppressions(results: dict[str, dict[str, StackResult]]) -> list[str]:
 
 
 def document(results: dict[str, dict[str, StackResult]]) -> str:
-    return "\n".join([DOC_BEGIN, "", *table(results), "", "Suppressed checks, each noted next to its resource:", "", *suppressions(results), "", DOC_END])
+    return "\n".join(
+        [
+            DOC_BEGIN,
+            "",
+            *table(results),
+            "",
+            "Suppressed checks, each noted next to its resource:",
+            "",
+            *suppressions(results),
+            "",
+            DOC_END,
+        ]
+    )
 
 
 def record(doc_path: Path, text: str) -> bool:
@@ -152,4 +174,4 @@ def record(doc_path: Path, text: str) -> bool:
 
 def documented(doc_path: Path) -> str:
     current = doc_path.read_text()
-    return current[current.index(DOC_BEGIN):current.index(DOC_END) + len(DOC_END)]
+    return current[current.index(DOC_BEGIN) : current.index(DOC_END) + len(DOC_END)]

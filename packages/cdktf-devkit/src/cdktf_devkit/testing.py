@@ -78,7 +78,9 @@ class Plan:
             return next(r["values"] for r in self._managed() if r["address"] == type_or_address)
         found = self.resources(type_or_address)
         if len(found) != 1:
-            raise LookupError(f"{self.stack} plans {len(found)} {type_or_address} resources, not one: name one by address ({self._addresses_of(type_or_address)})")
+            raise LookupError(
+                f"{self.stack} plans {len(found)} {type_or_address} resources, not one: name one by address ({self._addresses_of(type_or_address)})"
+            )
         return found[0]
 
     @property
@@ -106,7 +108,9 @@ class Plan:
     @property
     def is_clean(self) -> bool:
         """Nothing to do: no resource change and no output change."""
-        outputs_changed = any(tuple(o.get("actions", ())) not in ((), ("no-op",)) for o in self.raw.get("output_changes", {}).values())
+        outputs_changed = any(
+            tuple(o.get("actions", ())) not in ((), ("no-op",)) for o in self.raw.get("output_changes", {}).values()
+        )
         return not self.pending and not outputs_changed
 
     @property

@@ -74,7 +74,9 @@ class Toolchain:
             JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
             CI="true",
             TF_IN_AUTOMATION="1",
-            PATH=os.pathsep.join([str(self.root / "node_modules" / ".bin"), str(self.root / ".venv" / "bin"), env.get("PATH", "")]),
+            PATH=os.pathsep.join(
+                [str(self.root / "node_modules" / ".bin"), str(self.root / ".venv" / "bin"), env.get("PATH", "")]
+            ),
         )
         if self.mirror is not None:
             env["TF_CLI_CONFIG_FILE"] = str(self.cli_config)
@@ -145,7 +147,9 @@ def write_env_script(tools: Toolchain) -> None:
 
 def _version(command: list[str], pattern: str) -> tuple[int, ...] | None:
     try:
-        out = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ, "CHECKPOINT_DISABLE": "1"}).stdout
+        out = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, env={**os.environ, "CHECKPOINT_DISABLE": "1"}
+        ).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None
     match = re.search(pattern, out)
@@ -155,7 +159,9 @@ def _version(command: list[str], pattern: str) -> tuple[int, ...] | None:
 def check_terraform() -> str:
     terraform = shutil.which("terraform")
     if terraform is None:
-        raise PrerequisiteError("terraform not found on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)")
+        raise PrerequisiteError(
+            "terraform not found on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)"
+        )
     version = _version([terraform, "version"], r"Terraform v(\d+)\.(\d+)\.(\d+)")
     if version is None or version[:2] < MIN_TERRAFORM:
         found = ".".join(map(str, version)) if version else "unknown"
@@ -166,7 +172,9 @@ def check_terraform() -> str:
 def check_node() -> None:
     node = shutil.which("node")
     if node is None:
-        raise PrerequisiteError(f"node not found on PATH: install Node.js >= {MIN_NODE} (https://nodejs.org; cdktf's jsii runtime and CLI run on it)")
+        raise PrerequisiteError(
+            f"node not found on PATH: install Node.js >= {MIN_NODE} (https://nodejs.org; cdktf's jsii runtime and CLI run on it)"
+        )
     version = _version([node, "--version"], r"v(\d+)\.(\d+)\.(\d+)")
     if version is None or version[0] < MIN_NODE:
         raise PrerequisiteError(f"node {version} is too old: the cdktf CLI needs Node.js >= {MIN_NODE}")
@@ -204,7 +212,9 @@ def load_for_tests(build_dir: Path, root: Path | None = None) -> Toolchain:
     the CLI config goes into ``build_dir``. No cdktf CLI and no cdktf.json are needed."""
     terraform = check_terraform()
     check_node()
-    toolchain = Toolchain(root=(root or Path.cwd()).resolve(), terraform=terraform, cdktf=None, mirror=find_mirror(), build=build_dir)
+    toolchain = Toolchain(
+        root=(root or Path.cwd()).resolve(), terraform=terraform, cdktf=None, mirror=find_mirror(), build=build_dir
+    )
     return _with_provider(toolchain)
 
 
