@@ -1,17 +1,77 @@
-"""The exit path off cdktf: every stack written as plain Terraform (HCL), which Terraform validates."""
+"""The exit paths off cdktf, both valid: every stack written as plain Terraform (HCL) by cdktf's own
+converter (``cdktf synth --hcl``, the pinned CLI) and by ours (``make hcl``, ``cdktf_devkit.hcl``),
+each one initialised and validated by Terraform; ours in Terraform's canonical format; every stack
+requires Terraform >= 1.10 (S3-native state locking needs it)."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
-from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK, WEBSITE_STACK
 from cdktf_devkit import hcl
+from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK, WEBSITE_STACK
+from tests.conftest import ROOT
+from todolist_names import ENV_PREFIX
 
 pytestmark = pytest.mark.plan
 
 STACKS = (NETWORK_STACK, ECR_STACK, ECS_STACK, CICD_STACK, WEBSITE_STACK)
+REQUIRED_TERRAFORM = ">= 1.10"
+CDKTF_CLI = ROOT / "node_modules" / ".bin" / "cdktf"
+
+
+def init_and_validate(tools, env: dict[str, str], directory: Path) -> dict:
+    """``terraform init -backend=false`` then ``terraform validate -json`` in ``directory``: the
+    validate report, or ``{"error": ...}`` when a step failed to run."""
+    init = subprocess.run(
+        [tools.terraform, "init", "-backend=false", "-input=false", "-no-color"],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if init.returncode != 0:
+        return {
+            "valid": False,
+            "error": f"terraform init exited {init.returncode}:\n{init.stdout[-3000:]}\n{init.stderr[-3000:]}",
+        }
+    validate = subprocess.run(
+        [tools.terraform, "validate", "-json", "-no-color"], cwd=directory, env=env, capture_output=True, text=True, timeout=300
+    )
+    try:
+        return json.loads(validate.stdout)
+    except ValueError:
+        return {
+            "valid": False,
+            "error": f"terraform validate exited {validate.returncode}:\n{validate.stdout[-3000:]}\n{validate.stderr[-3000:]}",
+        }
+
+
+def validate_all(tools, env: dict[str, str], directories: dict[str, Path]) -> dict[str, dict]:
+    """Every stack at once (three at a time: each validate loads the provider schema)."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = pool.map(lambda d: init_and_validate(tools, env, d), directories.values())
+        return dict(zip(directories, reports, strict=True))
+
+
+def problems(report: dict, severity: str = "error") -> str:
+    if "error" in report:
+        return report["error"]
+    found = [d for d in report.get("diagnostics", []) if d["severity"] == severity]
+    return "\n".join(
+        f"{d['summary']}: {d.get('detail', '')} ({d.get('range', {}).get('filename')}:{d.get('range', {}).get('start', {}).get('line')}: "
+        f"{(d.get('snippet') or {}).get('code', '').strip()})"
+        for d in found
+    )
+
+
+# --- make hcl: our converter ---------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +82,103 @@ def hcl_dir(synth, tools, tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def hcl_reports(hcl_dir, tools, tf_env):
+    return validate_all(tools, tf_env, {stack: hcl_dir / "stacks" / stack for stack in STACKS})
+
+
 @pytest.mark.parametrize("stack", STACKS)
-def test_plain_terraform_of_each_stack_initializes_and_validates(hcl_dir, tools, tf_env, stack):
+def test_plain_terraform_of_each_stack_initializes_and_validates(hcl_dir, hcl_reports, stack):
     directory = hcl_dir / "stacks" / stack
     assert (directory / "main.tf").is_file() and not list(directory.glob("*.json"))
-    for command in (["init", "-backend=false", "-input=false", "-no-color"], ["validate", "-no-color"]):
-        result = subprocess.run([tools.terraform, *command], cwd=directory, env=tf_env, capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, f"terraform {command[0]} of {stack}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    report = hcl_reports[stack]
+    assert report["valid"], f"make hcl of {stack}:\n{problems(report)}"
+
+
+def test_plain_terraform_has_no_validation_warnings(hcl_reports):
+    """No deprecated syntax (quoted references and the like) in what our converter writes."""
+    warnings = {stack: problems(report, "warning") for stack, report in hcl_reports.items()}
+    assert {stack: text for stack, text in warnings.items() if text} == {}
+
+
+def test_plain_terraform_is_in_canonical_format(hcl_dir, tools, tf_env):
+    """What `make hcl` writes passes `terraform fmt -check`."""
+    result = subprocess.run(
+        [tools.terraform, "fmt", "-check", "-recursive", "-no-color", str(hcl_dir)],
+        env=tf_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (result.returncode, result.stdout) == (0, ""), f"not in canonical format:\n{result.stdout}\n{result.stderr}"
 
 
 def test_strings_keep_their_interpolations_and_escapes():
     assert hcl.string('{"Resource": "${aws_s3_bucket.b.arn}/*"}') == '"{\\"Resource\\": \\"${aws_s3_bucket.b.arn}/*\\"}"'
     assert hcl.string("const a = `$${b}`;\n") == '"const a = `$${b}`;\\n"'
+
+
+def test_terraform_block_arguments_carry_over():
+    stack = {"terraform": {"required_providers": {"aws": {"source": "aws", "version": "5.100.0"}}, "required_version": ">= 1.10"}}
+    converted = hcl.convert(stack, {"provider": {"block": {}}, "data_source_schemas": {}, "resource_schemas": {}})
+    assert '  required_version = ">= 1.10"' in converted.splitlines()
+
+
+def test_a_section_the_converter_does_not_know_is_an_error_not_dropped():
+    with pytest.raises(ValueError, match="locals"):
+        hcl.convert({"locals": {"a": 1}}, {"provider": {"block": {}}, "data_source_schemas": {}, "resource_schemas": {}})
+
+
+# --- cdktf synth --hcl: cdktf's converter, run by the pinned CLI --------------------------------
+
+
+@pytest.fixture(scope="module")
+def cdktf_hcl_dir(tools, tmp_path_factory) -> Path:
+    """`cdktf synth --hcl` of the app, once, with the pinned CLI, into a temporary directory."""
+    out = tmp_path_factory.mktemp("cdktf-hcl") / "cdktf.out"
+    env = tools.env({f"{ENV_PREFIX}ENV": "local"})
+    result = subprocess.run(
+        [str(CDKTF_CLI), "synth", "--hcl", "--output", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, (
+        f"cdktf synth --hcl exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def cdktf_hcl_reports(cdktf_hcl_dir, tools, tf_env):
+    return validate_all(tools, tf_env, {stack: cdktf_hcl_dir / "stacks" / stack for stack in STACKS})
+
+
+def test_cdktf_synth_hcl_writes_every_stack_in_native_syntax_only(cdktf_hcl_dir):
+    written = {p.parent.name for p in (cdktf_hcl_dir / "stacks").glob("*/cdk.tf")}
+    assert written == set(STACKS)
+    assert list((cdktf_hcl_dir / "stacks").glob("*/*.tf.json")) == []
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_cdktf_synth_hcl_of_each_stack_initializes_and_validates(cdktf_hcl_reports, stack):
+    report = cdktf_hcl_reports[stack]
+    assert report["valid"], f"cdktf synth --hcl of {stack}:\n{problems(report)}"
+
+
+# --- every stack requires Terraform >= 1.10, in every form --------------------------------------
+
+REQUIRED_VERSION_LINE = re.compile(r'^\s*required_version\s*=\s*"([^"]*)"\s*$', re.M)
+
+
+def test_every_synthesized_stack_requires_terraform_1_10(synth):
+    assert {stack: synth.stacks[stack]["terraform"].get("required_version") for stack in STACKS} == dict.fromkeys(
+        STACKS, REQUIRED_TERRAFORM
+    )
+
+
+def test_every_stack_of_make_hcl_requires_terraform_1_10(hcl_dir):
+    found = {stack: REQUIRED_VERSION_LINE.findall((hcl_dir / "stacks" / stack / "main.tf").read_text()) for stack in STACKS}
+    assert found == dict.fromkeys(STACKS, [REQUIRED_TERRAFORM])
+
+
+def test_every_stack_of_cdktf_synth_hcl_requires_terraform_1_10(cdktf_hcl_dir):
+    found = {stack: REQUIRED_VERSION_LINE.findall((cdktf_hcl_dir / "stacks" / stack / "cdk.tf").read_text()) for stack in STACKS}
+    assert found == dict.fromkeys(STACKS, [REQUIRED_TERRAFORM])

@@ -19,6 +19,10 @@ from .toolchain import AWS_PROVIDER_VERSION, Toolchain
 
 PROVIDER_KEY = "registry.terraform.io/hashicorp/aws"
 META_REFERENCE_LISTS = {"depends_on"}
+SECTIONS = {"//", "terraform", "provider", "data", "resource", "output"}
+"""Top-level sections of a synthesized stack that ``convert`` writes (``//`` is cdktf's metadata, dropped)."""
+TERRAFORM_BLOCKS = {"required_providers", "backend"}
+TERRAFORM_NESTED_BLOCKS = {"cloud"}
 Schema = dict[str, Any]
 
 
@@ -48,10 +52,67 @@ def provider_schema(tools: Toolchain) -> Schema:
     return json.loads(cache.read_text())["provider_schemas"][PROVIDER_KEY]
 
 
+LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def string(value: str) -> str:
-    """A JSON string as an HCL quoted template: same interpolations, same escapes of literal ``$${``."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return f'"{escaped}"'
+    """A JSON string as an HCL quoted template. Terraform reads both as the same template language:
+    literal text is escaped for a quoted string, while ``${...}`` and ``%{...}`` are expressions and
+    carry over verbatim (``${jsonencode({"a" = "b"})}`` keeps its quotes unescaped). Literal ``$${``
+    and ``%%{`` stay as they are."""
+    out: list[str] = []
+    i = 0
+    while i < len(value):
+        if value.startswith(("$${", "%%{"), i):
+            out.append(value[i : i + 3])
+            i += 3
+        elif value.startswith(("${", "%{"), i):
+            end = _expression_end(value, i + 2)
+            out.append(value[i:end])
+            i = end
+        else:
+            out.append(LITERAL_ESCAPES.get(value[i], value[i]))
+            i += 1
+    return '"' + "".join(out) + '"'
+
+
+def _expression_end(text: str, start: int) -> int:
+    """Index just past the ``}`` that closes the template expression starting at ``start``."""
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            i = _quoted_end(text, i + 1)
+            continue
+        if char in "{([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "}":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        i += 1
+    raise ValueError(f"unterminated template expression in {text!r}")
+
+
+def _quoted_end(text: str, start: int) -> int:
+    """Index just past the closing quote of a string literal inside an expression (which may itself
+    hold ``${...}``)."""
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text.startswith(("$${", "%%{"), i):
+            i += 3
+        elif text.startswith(("${", "%{"), i):
+            i = _expression_end(text, i + 2)
+        elif text[i] == '"':
+            return i + 1
+        else:
+            i += 1
+    raise ValueError(f"unterminated string literal in a template expression of {text!r}")
 
 
 def expression(value: Any, indent: str) -> str:
@@ -108,6 +169,13 @@ def body(values: dict[str, Any], block: Schema | None, indent: str, top_level: b
 
 
 def convert(stack: dict[str, Any], schema: Schema) -> str:
+    """One stack's Terraform JSON as HCL (not yet canonically formatted: ``write_stacks`` runs
+    ``terraform fmt``). Raises ValueError on a top-level section it cannot convert, rather than drop it."""
+    unknown = sorted(set(stack) - SECTIONS)
+    if unknown:
+        raise ValueError(
+            f"cannot convert the section(s) {', '.join(unknown)} to HCL: cdktf_devkit.hcl handles {', '.join(sorted(SECTIONS))}"
+        )
     out: list[str] = ["# Plain Terraform converted from the synthesized stack by cdktf_devkit.hcl.", ""]
     terraform = stack.get("terraform", {})
     if terraform:
@@ -123,6 +191,15 @@ def convert(stack: dict[str, Any], schema: Schema) -> str:
             out.append(f'  backend "{kind}" {{')
             out.extend(body(settings, None, "    "))
             out.append("  }")
+        for key, value in terraform.items():
+            if key in TERRAFORM_BLOCKS:
+                continue
+            if key in TERRAFORM_NESTED_BLOCKS:
+                out.append(f"  {key} {{")
+                out.extend(body(value, None, "    ", top_level=False))
+                out.append("  }")
+            else:  # required_version and other plain arguments
+                out.append(f"  {key} = {expression(value, '  ')}")
         out += ["}", ""]
     for name, configs in stack.get("provider", {}).items():
         for config in configs if isinstance(configs, list) else [configs]:
@@ -144,7 +221,8 @@ def convert(stack: dict[str, Any], schema: Schema) -> str:
 
 
 def write_stacks(tools: Toolchain, synth_dir: Path, out_dir: Path) -> list[Path]:
-    """Convert every stack of a synth directory into out_dir/stacks/<stack>/main.tf."""
+    """Convert every stack of a synth directory into out_dir/stacks/<stack>/main.tf, in Terraform's
+    canonical format (``terraform fmt``, so ``terraform fmt -check`` passes on what is written)."""
     schema = provider_schema(tools)
     written = []
     for source in sorted(synth_dir.glob("stacks/*/cdk.tf.json")):
@@ -152,4 +230,13 @@ def write_stacks(tools: Toolchain, synth_dir: Path, out_dir: Path) -> list[Path]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(convert(json.loads(source.read_text()), schema))
         written.append(target)
+    if written:
+        formatted = subprocess.run(
+            [tools.terraform, "fmt", "-list=false", "-no-color", *(str(path) for path in written)],
+            env=tools.env(),
+            capture_output=True,
+            text=True,
+        )
+        if formatted.returncode != 0:
+            raise RuntimeError(f"terraform fmt rejected the converted HCL:\n{formatted.stderr.strip()}")
     return written
