@@ -12,8 +12,8 @@ untimed warm-up, every run a fresh process writing into a fresh temporary direct
   so this is the like-for-like baseline
 - ours: `.venv/bin/python main.py` with default settings
 - ours with the synth speed-up switched off (`CDKTF_FARGATE_FAST_SYNTH=0` unless --fast-off says otherwise)
-- with --import-floor also the import floor (`python -c 'import cdktf_cdktf_provider_aws'`) and
-  `python main.py` with the eager provider import (`TODOLIST_LAZY_PROVIDER=0`)
+- with --import-floor also the import floor: `python -c 'import cdktf_cdktf_provider_aws'`, the
+  whole provider loaded the normal way
 
 Prints medians, min/max and the ratios ours / AWS CDK; `run()` returns the figures for bench/run.py,
 which writes them into docs/BENCHMARKS.md (`python bench/run.py synth`).
@@ -42,7 +42,6 @@ AWSCDK = ROOT / "bench" / "awscdk"
 STACKS = ("TodoList-Network", "TodoList-ECR", "TodoList-ECS", "TodoList-CICD", "TodoList-Website")
 RUNS = int(os.environ.get("BENCH_SYNTH_RUNS", "7"))
 FAST_OFF = os.environ.get("BENCH_FAST_SYNTH_OFF", "CDKTF_FARGATE_FAST_SYNTH=0")
-LAZY_SWITCH = "TODOLIST_LAZY_PROVIDER"
 QUIET = {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CHECKPOINT_DISABLE": "1", "CDK_DISABLE_VERSION_CHECK": "1"}
 
 
@@ -117,7 +116,7 @@ def variants(fast_off: str, import_floor: bool) -> list[Variant]:
     base = {**os.environ, **QUIET}
     off_name, off_value = switch(fast_off)
     # "Default settings" means default: none of our switches inherited from the caller's shell.
-    ours_env = {k: v for k, v in base.items() if k not in (off_name, LAZY_SWITCH, "CDKTF_OUTDIR")}
+    ours_env = {k: v for k, v in base.items() if k not in (off_name, "CDKTF_OUTDIR")}
     ours_files = tuple(f"stacks/{s}/cdk.tf.json" for s in STACKS)
     py = python()
     aws_env = {k: v for k, v in base.items() if not k.startswith(("CDK_CONTEXT", "CDK_DEFAULT")) and k not in ("CDK_OUTDIR", "CDK_VALIDATION")}
@@ -132,12 +131,8 @@ def variants(fast_off: str, import_floor: bool) -> list[Variant]:
                 {**ours_env, off_name: off_value}, "CDKTF_OUTDIR", ours_files),
     ]
     if import_floor:
-        result += [
-            Variant("floor", "floor: `python -c 'import cdktf_cdktf_provider_aws'`", [py, "-c", "import cdktf_cdktf_provider_aws"], ROOT,
-                    {**ours_env, LAZY_SWITCH: "0"}, None),
-            Variant("eager", f"ours: `{LAZY_SWITCH}=0 python main.py` (eager provider import)", [py, "main.py"], ROOT,
-                    {**ours_env, LAZY_SWITCH: "0"}, "CDKTF_OUTDIR", ours_files),
-        ]
+        result.append(Variant("floor", "floor: `python -c 'import cdktf_cdktf_provider_aws'`", [py, "-c", "import cdktf_cdktf_provider_aws"],
+                              ROOT, ours_env, None))
     return result
 
 
@@ -226,7 +221,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs of each variant first (default 1)")
     parser.add_argument("--fast-off", default=FAST_OFF, metavar="NAME=VALUE",
                         help=f"environment setting that switches our speed-up off (default {FAST_OFF}, or BENCH_FAST_SYNTH_OFF)")
-    parser.add_argument("--import-floor", action="store_true", help="also time the provider import floor and the eager provider import")
+    parser.add_argument("--import-floor", action="store_true", help="also time the import floor (the whole AWS provider, loaded the normal way)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
     args = parser.parse_args(argv)
     if args.runs < 1:
