@@ -69,8 +69,12 @@ def repository_config(**settings) -> ContainerRepositoryConfig:
 def service_config(**settings) -> LoadBalancedFargateServiceConfig:
     # The pipeline owns image rollouts, so Terraform leaves the service's task definition revision alone.
     return LoadBalancedFargateServiceConfig(
-        service_name=SERVICE_NAME, cluster_name=CLUSTER_NAME, container_name=CONTAINER_NAME, container_port=CONTAINER_PORT,
-        ignore_task_definition_changes=True, **settings,
+        service_name=SERVICE_NAME,
+        cluster_name=CLUSTER_NAME,
+        container_name=CONTAINER_NAME,
+        container_port=CONTAINER_PORT,
+        ignore_task_definition_changes=True,
+        **settings,
     )
 
 
@@ -80,16 +84,22 @@ def table_config(**settings) -> TableConfig:
 
 def pipeline_config(**settings) -> PipelineConfig:
     return PipelineConfig(
-        buildspec=BUILDSPEC.read_text(), name=PIPELINE_NAME,
-        repository_name=SOURCE_REPOSITORY_NAME, repository_description=SOURCE_REPOSITORY_DESCRIPTION, **settings,
+        buildspec=BUILDSPEC.read_text(),
+        name=PIPELINE_NAME,
+        repository_name=SOURCE_REPOSITORY_NAME,
+        repository_description=SOURCE_REPOSITORY_DESCRIPTION,
+        **settings,
     )
 
 
 def website_config(api_base_url: str = "", **settings) -> StaticSiteConfig:
     # In the cloud the page calls the API on its own origin (CloudFront forwards /todos* to the NLB).
     return StaticSiteConfig(
-        site_dir=str(WEB_DIR), name=SITE_NAME, api_path_pattern=API_PATH_PATTERN,
-        generated_files={"config.js": config_js(api_base_url)}, **settings,
+        site_dir=str(WEB_DIR),
+        name=SITE_NAME,
+        api_path_pattern=API_PATH_PATTERN,
+        generated_files={"config.js": config_js(api_base_url)},
+        **settings,
     )
 
 
@@ -105,7 +115,7 @@ class AppConfig:
     website: StaticSiteConfig = field(default_factory=website_config)
 
     @classmethod
-    def for_environment(cls, environment: Environment) -> "AppConfig":
+    def for_environment(cls, environment: Environment) -> AppConfig:
         # The local AWS is thrown away with `make down`: let destroy remove a repository that holds
         # images, a table that holds items and the load balancer. A real account keeps the protections.
         local = environment.is_local
@@ -158,8 +168,12 @@ class EcsStack(AppStack):
     """TodoList-ECS: the Fargate service behind a public Network Load Balancer, and its DynamoDB table."""
 
     def __init__(
-        self, scope: Construct, environment: Environment, config: AppConfig,
-        network: Network, repository: ContainerRepository,
+        self,
+        scope: Construct,
+        environment: Environment,
+        config: AppConfig,
+        network: Network,
+        repository: ContainerRepository,
     ) -> None:
         super().__init__(scope, ECS_STACK, environment)
         self.table = Table(self, "table", config=config.table)
@@ -178,8 +192,12 @@ class CicdStack(AppStack):
     """TodoList-CICD: CodeCommit -> CodeBuild -> ECS deploy of the service."""
 
     def __init__(
-        self, scope: Construct, environment: Environment, config: PipelineConfig,
-        service: LoadBalancedFargateService, repository: ContainerRepository,
+        self,
+        scope: Construct,
+        environment: Environment,
+        config: PipelineConfig,
+        service: LoadBalancedFargateService,
+        repository: ContainerRepository,
     ) -> None:
         super().__init__(scope, CICD_STACK, environment)
         self.pipeline = Pipeline(self, "pipeline", config=config, service=service, repository=repository)
@@ -193,7 +211,9 @@ class CicdStack(AppStack):
 class WebsiteStack(AppStack):
     """TodoList-Website: the static page on S3 + CloudFront, wired to the service's load balancer."""
 
-    def __init__(self, scope: Construct, environment: Environment, config: StaticSiteConfig, service: LoadBalancedFargateService) -> None:
+    def __init__(
+        self, scope: Construct, environment: Environment, config: StaticSiteConfig, service: LoadBalancedFargateService
+    ) -> None:
         super().__init__(scope, WEBSITE_STACK, environment)
         self.site = StaticSite(self, "site", config=config, api_domain_name=service.load_balancer_dns_name)
         # The local AWS has no CloudFront edge: there the page is read from the bucket directly.

@@ -21,11 +21,11 @@ def decode(text: str) -> Any:
     """The value of a ``${jsonencode(...)}`` expression or of a JSON string."""
     if not (text.startswith(_PREFIX) and text.endswith(_SUFFIX)):
         return json.loads(text)
-    parser = _Parser(text[len(_PREFIX):-len(_SUFFIX)])
+    parser = _Parser(text[len(_PREFIX) : -len(_SUFFIX)])
     value = parser.value()
     parser.skip_space()
     if parser.pos != len(parser.text):
-        raise ValueError(f"trailing text at {parser.pos}: {parser.text[parser.pos:parser.pos + 40]!r}")
+        raise ValueError(f"trailing text at {parser.pos}: {parser.text[parser.pos : parser.pos + 40]!r}")
     return value
 
 
@@ -43,7 +43,7 @@ class _Parser:
 
     def expect(self, char: str) -> None:
         if self.peek() != char:
-            raise ValueError(f"expected {char!r} at {self.pos}: {self.text[self.pos:self.pos + 40]!r}")
+            raise ValueError(f"expected {char!r} at {self.pos}: {self.text[self.pos : self.pos + 40]!r}")
         self.pos += 1
 
     def value(self) -> Any:
@@ -91,7 +91,7 @@ class _Parser:
                 self.pos += 2
                 continue
             if self.text.startswith("$${", self.pos) or self.text.startswith("%%{", self.pos):
-                out.append(self.text[self.pos + 1:self.pos + 3])  # escaped template sequence: literal
+                out.append(self.text[self.pos + 1 : self.pos + 3])  # escaped template sequence: literal
                 self.pos += 3
                 continue
             if self.text.startswith("${", self.pos):
@@ -109,9 +109,9 @@ class _Parser:
 
     def bare(self) -> Any:
         self.skip_space()
-        match = re.match(r"[^,\]\}=\s]+(?:\[[^\]]*\][^,\]\}=\s]*)*", self.text[self.pos:])
+        match = re.match(r"[^,\]\}=\s]+(?:\[[^\]]*\][^,\]\}=\s]*)*", self.text[self.pos :])
         if not match:
-            raise ValueError(f"unexpected text at {self.pos}: {self.text[self.pos:self.pos + 40]!r}")
+            raise ValueError(f"unexpected text at {self.pos}: {self.text[self.pos : self.pos + 40]!r}")
         token = match.group(0)
         self.pos += len(token)
         if token in ("true", "false"):

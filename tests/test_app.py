@@ -82,9 +82,14 @@ def test_cors_allows_any_origin_by_default(client):
 
 
 def test_cors_preflight_allows_the_api_methods_and_the_requested_headers(client):
-    response = client.options("/todos", headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type",
-    })
+    response = client.options(
+        "/todos",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "https://example.org"
     assert {"POST", "PATCH", "DELETE"} <= {m.strip() for m in response.headers["Access-Control-Allow-Methods"].split(",")}
@@ -129,11 +134,16 @@ def test_missing_data_file_stops_start_up(tmp_path):
 
 
 def test_configuration_comes_from_documented_variables(tmp_path):
-    config = ServiceConfig.from_env({
-        "TODO_TABLE_NAME": "todos", "TODO_AWS_REGION": "eu-west-1", "TODO_DYNAMODB_ENDPOINT": "http://127.0.0.1:5050",
-        "TODO_CORS_ORIGINS": "https://a.example, https://b.example", "TODO_MAX_BODY_BYTES": "2048",
-        "TODO_DATA_FILE": str(tmp_path / "x.json"),
-    })
+    config = ServiceConfig.from_env(
+        {
+            "TODO_TABLE_NAME": "todos",
+            "TODO_AWS_REGION": "eu-west-1",
+            "TODO_DYNAMODB_ENDPOINT": "http://127.0.0.1:5050",
+            "TODO_CORS_ORIGINS": "https://a.example, https://b.example",
+            "TODO_MAX_BODY_BYTES": "2048",
+            "TODO_DATA_FILE": str(tmp_path / "x.json"),
+        }
+    )
     assert (config.table_name, config.region, config.dynamodb_endpoint) == ("todos", "eu-west-1", "http://127.0.0.1:5050")
     assert config.cors_origins == ("https://a.example", "https://b.example")
     assert (config.max_body_bytes, config.data_file) == (2048, tmp_path / "x.json")

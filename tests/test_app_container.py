@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_devkit import toolchain
 from tests.conftest import ROOT
 from todolist_names import CONTAINER_PORT
-from cdktf_devkit import toolchain
 
 pytestmark = pytest.mark.app
 
@@ -108,5 +108,7 @@ def test_worker_class_follows_the_store(table, expected):
     if table:
         env["TODO_TABLE_NAME"] = table
     script = "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['worker_class'], c['workers'], c['threads'])"
-    out = subprocess.run([sys.executable, "-c", script], cwd=APP_DIR, env=env, capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=APP_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert (out[0], int(out[1]), int(out[2])) == expected

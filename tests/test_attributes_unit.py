@@ -36,10 +36,19 @@ def built():
     stack = TerraformStack(Testing.app(), "test")
     network = Network(stack, "network")
     repository = ContainerRepository(stack, "repository")
-    service = LoadBalancedFargateService(stack, "service", network=network, repository=repository, config=LoadBalancedFargateServiceConfig(
-        enable_tls=True, tls_certificate_arn=CERTIFICATE, enable_autoscaling=True))
-    pipeline = Pipeline(stack, "pipeline", config=PipelineConfig(buildspec=BUILDSPEC.read_text()), service=service, repository=repository)
-    site = StaticSite(stack, "site", config=StaticSiteConfig(site_dir=str(WEB_DIR)), api_domain_name=service.load_balancer_dns_name)
+    service = LoadBalancedFargateService(
+        stack,
+        "service",
+        network=network,
+        repository=repository,
+        config=LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, enable_autoscaling=True),
+    )
+    pipeline = Pipeline(
+        stack, "pipeline", config=PipelineConfig(buildspec=BUILDSPEC.read_text()), service=service, repository=repository
+    )
+    site = StaticSite(
+        stack, "site", config=StaticSiteConfig(site_dir=str(WEB_DIR)), api_domain_name=service.load_balancer_dns_name
+    )
     return [network, repository, service, pipeline, site, Table(stack, "table"), PrivateBucket(stack, "bucket")]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from main import NETWORK_STACK
-from todolist_names import ENV_PREFIX
 from cdktf_fargate import ConfigError, Environment, Target
 from cdktf_fargate.environment import DEFAULT_PREFIX, REQUIRED_TERRAFORM
+from main import NETWORK_STACK
+from todolist_names import ENV_PREFIX
 
 pytestmark = pytest.mark.unit
 
@@ -43,7 +43,11 @@ def test_the_library_default_prefix_is_neutral():
 
 def test_an_app_reads_its_own_variables_and_gets_its_own_local_state_bucket():
     environment = Environment.from_env({"MYAPP_LOCAL_AWS_PORT": "6060", "CDKTF_FARGATE_LOCAL_AWS_PORT": "7070"}, prefix="MYAPP_")
-    assert (environment.local_port, environment.state_bucket, environment.variable("ENV")) == (6060, "myapp-tfstate-local", "MYAPP_ENV")
+    assert (environment.local_port, environment.state_bucket, environment.variable("ENV")) == (
+        6060,
+        "myapp-tfstate-local",
+        "MYAPP_ENV",
+    )
 
 
 def test_the_todolist_app_keeps_its_variables_and_state_bucket():
@@ -64,7 +68,9 @@ def test_every_stack_requires_terraform_1_10(synth):
 
 
 def test_aws_synth_contains_no_loopback_address(tmp_path):
-    environment = Environment.from_env({"TODOLIST_ENV": "aws", "TODOLIST_STATE_BUCKET": "acme-tfstate", "TODOLIST_REGION": "eu-west-1"}, prefix=ENV_PREFIX)
+    environment = Environment.from_env(
+        {"TODOLIST_ENV": "aws", "TODOLIST_STATE_BUCKET": "acme-tfstate", "TODOLIST_REGION": "eu-west-1"}, prefix=ENV_PREFIX
+    )
     synth = synthesize(environment, tmp_path / "out")
     for name, stack in synth.stacks.items():
         text = (synth.stack_dir(name) / "cdk.tf.json").read_text()

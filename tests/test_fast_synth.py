@@ -68,8 +68,12 @@ print(sys.modules["cdktf_cdktf_provider_aws"].__dict__.get("__lazy_provider__", 
 
 def run_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
-        env={**os.environ, "TODOLIST_LOCAL_AWS_PORT": "5999", **env}, capture_output=True, text=True, timeout=900,
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        cwd=ROOT,
+        env={**os.environ, "TODOLIST_LOCAL_AWS_PORT": "5999", **env},
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 
@@ -87,7 +91,9 @@ def synthesized(tmp_path_factory) -> dict[str, Path]:
     apps = [f"todolist={ROOT / 'main.py'}", f"other={other}", *(f"{p.name}={p / 'main.py'}" for p in EXAMPLES)]
     results = {}
     for mode, switch in (("on", "1"), ("off", "0")):
-        done = run_python(SYNTH_EVERY_APP, str(workdir / mode), *apps, **{_fast_synth.SWITCH: switch}, CDKTF_FARGATE_FAST_SYNTH_DEBUG="1")
+        done = run_python(
+            SYNTH_EVERY_APP, str(workdir / mode), *apps, **{_fast_synth.SWITCH: switch}, CDKTF_FARGATE_FAST_SYNTH_DEBUG="1"
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         hooked = done.stderr.count("cdktf-fargate: 2135 provider submodules load on first use")
         assert hooked == (1 if mode == "on" else 0), done.stderr[-3000:]
@@ -109,7 +115,9 @@ def test_every_file_of_every_app_is_byte_identical_on_and_off(synthesized):
 def test_provider_types_the_library_does_not_use_synthesize(synthesized):
     stack = json.loads((synthesized["on"] / "other" / "stacks" / "Other-Types" / "cdk.tf.json").read_text())
     assert set(stack["resource"]) == {"aws_sqs_queue", "aws_sns_topic", "aws_lambda_function"}
-    assert stack["resource"]["aws_lambda_function"]["worker"]["environment"]["variables"] == {"QUEUE_URL": "${aws_sqs_queue.queue.url}"}
+    assert stack["resource"]["aws_lambda_function"]["worker"]["environment"]["variables"] == {
+        "QUEUE_URL": "${aws_sqs_queue.queue.url}"
+    }
     assert stack["resource"]["aws_sqs_queue"]["queue"]["redrive_policy"] == '{"maxReceiveCount": 5}'
     assert "aws_caller_identity" in stack["data"]
 
@@ -135,10 +143,13 @@ def test_attribute_access_to_a_submodule_imports_it_on_demand():
 
 
 def test_the_switch_turns_it_off():
-    result = run_python("""
+    result = run_python(
+        """
         import sys, cdktf_fargate
         print(hasattr(sys.modules.get("cdktf_cdktf_provider_aws"), "__lazy_provider__"), len(sys.meta_path))
-    """, **{_fast_synth.SWITCH: "0"})
+    """,
+        **{_fast_synth.SWITCH: "0"},
+    )
     baseline = run_python("import sys; print(len(sys.meta_path))")
     lazy, finders = result.stdout.split()
     assert lazy == "False", result.stderr
@@ -158,11 +169,15 @@ def test_an_unsupported_version_falls_back_with_one_warning():
     """)
     lazy, count, *message = result.stdout.split()
     assert (lazy, count) == ("False", "1"), result.stderr
-    assert " ".join(message) == "cdktf-fargate: fast synth supports jsii 1.142.0, found 1.999.0; loading the whole AWS provider (slower synth)"
+    assert (
+        " ".join(message)
+        == "cdktf-fargate: fast synth supports jsii 1.142.0, found 1.999.0; loading the whole AWS provider (slower synth)"
+    )
 
 
 def test_a_kernel_hook_that_cannot_load_falls_back_and_the_synth_still_works(tmp_path):
-    result = run_python("""
+    result = run_python(
+        """
         import sys, warnings
         from cdktf_fargate import _fast_synth
         _fast_synth.hook_tarball = lambda: b"not a tarball"
@@ -174,7 +189,9 @@ def test_a_kernel_hook_that_cannot_load_falls_back_and_the_synth_still_works(tmp
         AwsProvider(stack, "aws", region="eu-west-1")
         SqsQueue(stack, "queue", name="fallback")
         app.synth()
-    """, str(tmp_path))
+    """,
+        str(tmp_path),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("cdktf-fargate: fast synth is off for this run (") == 1
     assert "Traceback" not in result.stderr
@@ -186,7 +203,8 @@ def test_the_unexpected_package_layout_falls_back_with_one_warning(tmp_path):
     fake = tmp_path / "cdktf_cdktf_provider_aws"
     fake.mkdir()
     (fake / "__init__.py").write_text("EAGER = True\n")
-    result = run_python("""
+    result = run_python(
+        """
         import warnings, sys
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -194,7 +212,9 @@ def test_the_unexpected_package_layout_falls_back_with_one_warning(tmp_path):
         import cdktf_cdktf_provider_aws
         lazy = getattr(cdktf_cdktf_provider_aws, "__lazy_provider__", False)
         print(lazy, cdktf_cdktf_provider_aws.EAGER, len(caught), caught[0].message)
-    """, PYTHONPATH=str(tmp_path))
+    """,
+        PYTHONPATH=str(tmp_path),
+    )
     lazy, eager, count, *message = result.stdout.split()
     assert (lazy, eager, count) == ("False", "True", "1"), result.stderr
     assert "not laid out as the lazy loader expects" in " ".join(message)
@@ -230,7 +250,9 @@ def provider_package(root: Path, version: str = _fast_synth.PROVIDER_ASSEMBLY_VE
 def run_hook(tmp_path: Path, package: Path) -> tuple[dict, str]:
     hook = tmp_path / "hook.js"
     hook.write_text(_fast_synth.HOOK_SOURCE.read_text().replace("__SUPPORTED_VERSION__", _fast_synth.PROVIDER_ASSEMBLY_VERSION))
-    done = subprocess.run(["node", "-e", HOOK_DRIVER, str(hook), str(package)], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        ["node", "-e", HOOK_DRIVER, str(hook), str(package)], capture_output=True, text=True, timeout=60, check=True
+    )
     return json.loads(done.stdout), done.stderr
 
 
@@ -240,10 +262,13 @@ def test_the_kernel_hook_requires_a_submodule_on_first_use_only(tmp_path):
     assert stderr == ""
 
 
-@pytest.mark.parametrize(("version", "extra", "reason"), [
-    ("20.2.0", "", "@cdktf/provider-aws is 20.2.0, fast synth supports 20.1.0"),
-    ("20.1.0", 'require("./s3-bucket").extra = 1;\n', "is not laid out as fast synth expects"),
-])
+@pytest.mark.parametrize(
+    ("version", "extra", "reason"),
+    [
+        ("20.2.0", "", "@cdktf/provider-aws is 20.2.0, fast synth supports 20.1.0"),
+        ("20.1.0", 'require("./s3-bucket").extra = 1;\n', "is not laid out as fast synth expects"),
+    ],
+)
 def test_the_kernel_hook_loads_everything_when_the_package_is_not_the_supported_one(tmp_path, version, extra, reason):
     result, stderr = run_hook(tmp_path, provider_package(tmp_path / "pkg", version, extra))
     assert result["before"] == ["vpc", "s3-bucket"]

@@ -22,8 +22,8 @@ from cdktf_fargate import (
     StaticSite,
     StaticSiteConfig,
     TableConfig,
+    _names,
 )
-from cdktf_fargate import _names
 from main import BUILDSPEC, WEB_DIR
 
 pytestmark = pytest.mark.unit
@@ -43,7 +43,9 @@ def synth(build) -> dict:
 def service(stack, id="service", **settings):
     network = Network(stack, f"{id}-network")
     repository = ContainerRepository(stack, f"{id}-repository")
-    return LoadBalancedFargateService(stack, id, config=LoadBalancedFargateServiceConfig(**settings), network=network, repository=repository)
+    return LoadBalancedFargateService(
+        stack, id, config=LoadBalancedFargateServiceConfig(**settings), network=network, repository=repository
+    )
 
 
 # ------------------------------------------------------------------------------------------------ the rules
@@ -53,8 +55,20 @@ def service(stack, id="service", **settings):
 @pytest.mark.parametrize(
     "text",
     [
-        "a", "Payments_API", "payments api", "-leading-and-trailing-", "x" * 300, "sg-internal-aws:xn--name",
-        "aws/logs", "name.git", "UPPER.case..dots", "ünïcödé-näme", "a" * 31 + "-", "internal-lb", "...", "_",
+        "a",
+        "Payments_API",
+        "payments api",
+        "-leading-and-trailing-",
+        "x" * 300,
+        "sg-internal-aws:xn--name",
+        "aws/logs",
+        "name.git",
+        "UPPER.case..dots",
+        "ünïcödé-näme",
+        "a" * 31 + "-",
+        "internal-lb",
+        "...",
+        "_",
     ],
 )
 def test_fit_always_gives_a_valid_name(rule, text):
@@ -156,7 +170,7 @@ def test_a_service_named_with_underscores_gets_valid_load_balancer_names():
 
 def test_a_31_character_service_name_and_a_long_one():
     for name in ("s" * 31, "Very-Long-Service-Name-" + "x" * 200):
-        resources = synth(lambda stack: service(stack, service_name=name))
+        resources = synth(lambda stack, name=name: service(stack, service_name=name))
         (nlb,) = resources["aws_lb"].values()
         assert _names.LOAD_BALANCER.is_valid(nlb["name"]), nlb["name"]
         for role in resources["aws_iam_role"].values():
@@ -167,12 +181,18 @@ def test_a_31_character_service_name_and_a_long_one():
 
 def pipeline(stack, id="pipeline", **settings):
     svc = service(stack, f"{id}-service")
-    return Pipeline(stack, id, config=PipelineConfig(buildspec=BUILDSPEC.read_text(), **settings), service=svc, repository=ContainerRepository(stack, f"{id}-repo"))
+    return Pipeline(
+        stack,
+        id,
+        config=PipelineConfig(buildspec=BUILDSPEC.read_text(), **settings),
+        service=svc,
+        repository=ContainerRepository(stack, f"{id}-repo"),
+    )
 
 
 def test_a_pipeline_name_near_its_limit_and_one_with_underscores_build_valid_names():
     for name in ("P" * 64, "P" * 100, "payments_pipeline"):
-        resources = synth(lambda stack: pipeline(stack, name=name))
+        resources = synth(lambda stack, name=name: pipeline(stack, name=name))
         for role in resources["aws_iam_role"].values():
             assert _names.IAM_ROLE.is_valid(role["name"]), role["name"]
         (rule,) = resources["aws_cloudwatch_event_rule"].values()
@@ -200,8 +220,18 @@ def test_a_pipeline_name_near_its_limit_and_one_with_underscores_build_valid_nam
         (lambda v: PrivateBucketConfig(tags={v: "x"}), "tags", "aws:x", "reserved 'aws:'"),
         (lambda v: StaticSiteConfig(site_dir=str(WEB_DIR), tags={v: "x"}), "tags", "aws:x", "reserved 'aws:'"),
         (lambda v: PipelineConfig(buildspec=BUILDSPEC.read_text(), tags={v: "x"}), "tags", "aws:x", "reserved 'aws:'"),
-        (lambda v: PipelineConfig(buildspec=BUILDSPEC.read_text(), repository_name=v), "repository_name", "backend.git", "ends with the reserved '.git'"),
-        (lambda v: PipelineConfig(buildspec=BUILDSPEC.read_text(), name=v), "name", "payments pipeline", "pipeline names must be 1-100"),
+        (
+            lambda v: PipelineConfig(buildspec=BUILDSPEC.read_text(), repository_name=v),
+            "repository_name",
+            "backend.git",
+            "ends with the reserved '.git'",
+        ),
+        (
+            lambda v: PipelineConfig(buildspec=BUILDSPEC.read_text(), name=v),
+            "name",
+            "payments pipeline",
+            "pipeline names must be 1-100",
+        ),
         (lambda v: PipelineConfig(buildspec=BUILDSPEC.read_text(), name=v), "name", "p" * 101, "is 101 characters long"),
         (lambda v: ContainerRepositoryConfig(name=v), "name", "Team/Service", "ECR repository names must be"),
         (lambda v: TableConfig(name=v), "name", "t!", "is 2 characters long"),
@@ -224,12 +254,24 @@ def test_a_name_aws_would_reject_is_refused_in_the_config(make, field, value, hi
 def every_name(resources: dict) -> list[tuple[str, str]]:
     """(AWS namespace, name) of every resource name that must be unique in an account and region."""
     keys = {
-        "aws_ecs_cluster": "name", "aws_ecs_service": "name", "aws_ecs_task_definition": "family", "aws_lb": "name",
-        "aws_lb_target_group": "name", "aws_iam_role": "name", "aws_cloudwatch_log_group": "name",
-        "aws_security_group": "name", "aws_cloudwatch_event_rule": "name", "aws_codebuild_project": "name",
-        "aws_codepipeline": "name", "aws_codecommit_repository": "repository_name", "aws_ecr_repository": "name",
-        "aws_dynamodb_table": "name", "aws_s3_bucket": "bucket_prefix", "aws_cloudfront_origin_access_control": "name",
-        "aws_cloudfront_response_headers_policy": "name", "aws_appautoscaling_policy": "name",
+        "aws_ecs_cluster": "name",
+        "aws_ecs_service": "name",
+        "aws_ecs_task_definition": "family",
+        "aws_lb": "name",
+        "aws_lb_target_group": "name",
+        "aws_iam_role": "name",
+        "aws_cloudwatch_log_group": "name",
+        "aws_security_group": "name",
+        "aws_cloudwatch_event_rule": "name",
+        "aws_codebuild_project": "name",
+        "aws_codepipeline": "name",
+        "aws_codecommit_repository": "repository_name",
+        "aws_ecr_repository": "name",
+        "aws_dynamodb_table": "name",
+        "aws_s3_bucket": "bucket_prefix",
+        "aws_cloudfront_origin_access_control": "name",
+        "aws_cloudfront_response_headers_policy": "name",
+        "aws_appautoscaling_policy": "name",
     }
     found = []
     for kind, key in keys.items():
@@ -250,10 +292,23 @@ def test_two_services_pipelines_and_sites_with_default_names_share_no_aws_name()
         for id in ("one", "two"):
             network = Network(stack, f"{id}-network")
             repository = ContainerRepository(stack, f"{id}-repository")
-            svc = LoadBalancedFargateService(stack, f"{id}-service", network=network, repository=repository,
-                                             config=LoadBalancedFargateServiceConfig(enable_autoscaling=True))
-            Pipeline(stack, f"{id}-pipeline", config=PipelineConfig(buildspec=BUILDSPEC.read_text()), service=svc, repository=repository)
-            StaticSite(stack, f"{id}-site", config=StaticSiteConfig(site_dir=str(WEB_DIR)), api_domain_name=svc.load_balancer_dns_name)
+            svc = LoadBalancedFargateService(
+                stack,
+                f"{id}-service",
+                network=network,
+                repository=repository,
+                config=LoadBalancedFargateServiceConfig(enable_autoscaling=True),
+            )
+            Pipeline(
+                stack,
+                f"{id}-pipeline",
+                config=PipelineConfig(buildspec=BUILDSPEC.read_text()),
+                service=svc,
+                repository=repository,
+            )
+            StaticSite(
+                stack, f"{id}-site", config=StaticSiteConfig(site_dir=str(WEB_DIR)), api_domain_name=svc.load_balancer_dns_name
+            )
             Table(stack, f"{id}-table")
         for kind, items in json.loads(Testing.synth(stack))["resource"].items():
             resources.setdefault(kind, {}).update({f"{stack_name}/{k}": v for k, v in items.items()})

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.unit
 
 
 def synth_network(config: NetworkConfig) -> dict:
-    from cdktf import Testing, TerraformStack
+    from cdktf import TerraformStack, Testing
 
     stack = TerraformStack(Testing.app(), "test")
     Network(stack, "network", config=config)
@@ -88,7 +88,7 @@ def test_bad_config_is_rejected_naming_field_value_and_what_is_allowed(settings,
 
 
 def test_construct_rejects_a_config_of_the_wrong_type():
-    from cdktf import Testing, TerraformStack
+    from cdktf import TerraformStack, Testing
 
     with pytest.raises(ConfigError, match="config: got .* must be a NetworkConfig"):
         Network(TerraformStack(Testing.app(), "test"), "network", config={"cidr": "10.0.0.0/16"})
@@ -106,7 +106,12 @@ def test_construct_rejects_a_config_of_the_wrong_type():
 def test_bad_existing_network_is_rejected(settings, field):
     from cdktf_fargate import ExistingNetwork
 
-    good = {"vpc_id": "vpc-0a1b2c3d", "vpc_cidr": "10.0.0.0/16", "public_subnet_ids": ("subnet-0a1b2c3d",), "private_subnet_ids": ("subnet-0a1b2c3e",)}
+    good = {
+        "vpc_id": "vpc-0a1b2c3d",
+        "vpc_cidr": "10.0.0.0/16",
+        "public_subnet_ids": ("subnet-0a1b2c3d",),
+        "private_subnet_ids": ("subnet-0a1b2c3e",),
+    }
     with pytest.raises(ConfigError) as caught:
         ExistingNetwork(**{**good, **settings})
     assert caught.value.field == field

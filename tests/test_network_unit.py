@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from tests.synth_json import decode
-
 from main import NETWORK_STACK
+from tests.synth_json import decode
 
 pytestmark = pytest.mark.unit
 
@@ -21,9 +20,7 @@ def test_one_vpc_with_the_seed_cidr_and_dns(synth):
 
 def test_two_public_and_two_private_subnets_with_cidrs_derived_from_the_vpc(synth):
     subnets = synth.resources(NETWORK_STACK, "aws_subnet").values()
-    by_tier = {
-        tier: sorted(s["cidr_block"] for s in subnets if s["tags"]["tier"] == tier) for tier in ("public", "private")
-    }
+    by_tier = {tier: sorted(s["cidr_block"] for s in subnets if s["tags"]["tier"] == tier) for tier in ("public", "private")}
     assert by_tier == {"public": ["10.0.0.0/24", "10.0.1.0/24"], "private": ["10.0.128.0/24", "10.0.129.0/24"]}
 
 
@@ -67,9 +64,20 @@ def test_dynamodb_gateway_endpoint_on_both_private_route_tables(synth):
 def test_resource_counts(synth):
     counts = {kind: len(items) for kind, items in synth.stacks[NETWORK_STACK]["resource"].items()}
     assert counts == {
-        "aws_vpc": 1, "aws_internet_gateway": 1, "aws_subnet": 4, "aws_route_table": 3,
-        "aws_route_table_association": 4, "aws_route": 3, "aws_eip": 1, "aws_nat_gateway": 1, "aws_vpc_endpoint": 1,
-        "aws_default_security_group": 1, "aws_flow_log": 1, "aws_cloudwatch_log_group": 1, "aws_iam_role": 1, "aws_iam_role_policy": 1,
+        "aws_vpc": 1,
+        "aws_internet_gateway": 1,
+        "aws_subnet": 4,
+        "aws_route_table": 3,
+        "aws_route_table_association": 4,
+        "aws_route": 3,
+        "aws_eip": 1,
+        "aws_nat_gateway": 1,
+        "aws_vpc_endpoint": 1,
+        "aws_default_security_group": 1,
+        "aws_flow_log": 1,
+        "aws_cloudwatch_log_group": 1,
+        "aws_iam_role": 1,
+        "aws_iam_role_policy": 1,
     }
 
 
@@ -92,7 +100,8 @@ def test_flow_logs_record_all_traffic_into_their_own_log_group(synth):
 
 
 def test_flow_logs_can_be_turned_off():
-    from cdktf import Testing, TerraformStack
+    from cdktf import TerraformStack, Testing
+
     from cdktf_fargate import Network, NetworkConfig
 
     stack = TerraformStack(Testing.app(), "s")

@@ -6,10 +6,17 @@ import json
 
 import pytest
 
-from tests.synth_json import decode
-
+from cdktf_fargate import (
+    ConfigError,
+    ContainerRepository,
+    LoadBalancedFargateService,
+    Network,
+    Pipeline,
+    PipelineConfig,
+    SourceKind,
+)
 from main import BUILDSPEC
-from cdktf_fargate import ConfigError, ContainerRepository, LoadBalancedFargateService, Network, Pipeline, PipelineConfig, SourceKind
+from tests.synth_json import decode
 
 pytestmark = pytest.mark.unit
 
@@ -17,7 +24,7 @@ CONNECTION = "arn:aws:codestar-connections:us-east-1:123456789012:connection/0a1
 
 
 def synth_pipeline(config: PipelineConfig) -> dict:
-    from cdktf import Testing, TerraformStack
+    from cdktf import TerraformStack, Testing
 
     stack = TerraformStack(Testing.app(), "test")
     repository = ContainerRepository(stack, "repository")
@@ -37,7 +44,9 @@ def test_manual_approval_sits_between_build_and_deploy():
 
 
 def test_github_source_uses_the_connection_and_creates_no_codecommit_repository():
-    resources = synth_pipeline(pipeline_config(source="GITHUB", github_repository="acme/todo", github_connection_arn=CONNECTION, branch="release"))
+    resources = synth_pipeline(
+        pipeline_config(source="GITHUB", github_repository="acme/todo", github_connection_arn=CONNECTION, branch="release")
+    )
     assert "aws_codecommit_repository" not in resources and "aws_cloudwatch_event_rule" not in resources
     (pipeline,) = resources["aws_codepipeline"].values()
     source = pipeline["stage"][0]["action"][0]

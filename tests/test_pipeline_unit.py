@@ -6,11 +6,10 @@ import json
 import subprocess
 
 import pytest
-
-from tests.synth_json import decode
 import yaml
 
 from main import BUILDSPEC, CICD_STACK, ECR_STACK, ECS_STACK
+from tests.synth_json import decode
 
 pytestmark = pytest.mark.unit
 
@@ -50,9 +49,18 @@ def test_deploy_action_reads_imagedefinitions_for_this_service(synth):
 def test_build_is_privileged_small_linux_with_its_own_logs(synth):
     project = one(synth, "aws_codebuild_project")
     environment = project["environment"]
-    assert (environment["type"], environment["compute_type"], environment["privileged_mode"]) == ("LINUX_CONTAINER", "BUILD_GENERAL1_SMALL", True)
+    assert (environment["type"], environment["compute_type"], environment["privileged_mode"]) == (
+        "LINUX_CONTAINER",
+        "BUILD_GENERAL1_SMALL",
+        True,
+    )
     assert environment["image"] == "aws/codebuild/standard:7.0"
-    assert {v["name"] for v in environment["environment_variable"]} == {"AWS_ACCOUNT_ID", "AWS_DEFAULT_REGION", "REPOSITORY_URI", "CONTAINER_NAME"}
+    assert {v["name"] for v in environment["environment_variable"]} == {
+        "AWS_ACCOUNT_ID",
+        "AWS_DEFAULT_REGION",
+        "REPOSITORY_URI",
+        "CONTAINER_NAME",
+    }
     assert "aws_cloudwatch_log_group.pipeline_build-logs" in project["logs_config"]["cloudwatch_logs"]["group_name"]
     assert one(synth, "aws_cloudwatch_log_group")["retention_in_days"] == 365
 
@@ -64,7 +72,9 @@ def test_build_embeds_the_buildspec_file_unchanged(synth):
 
 def test_artifact_bucket_is_private_versioned_encrypted(synth):
     block = one(synth, "aws_s3_bucket_public_access_block")
-    assert all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    assert all(
+        block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    )
     assert one(synth, "aws_s3_bucket_versioning")["versioning_configuration"] == {"status": "Enabled"}
     rule = one(synth, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
     assert rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "AES256"
@@ -72,12 +82,21 @@ def test_artifact_bucket_is_private_versioned_encrypted(synth):
 
 
 def test_roles_trust_only_their_service(synth):
-    trusted = sorted(decode(r["assume_role_policy"])["Statement"][0]["Principal"]["Service"] for r in synth.resources(CICD_STACK, "aws_iam_role").values())
+    trusted = sorted(
+        decode(r["assume_role_policy"])["Statement"][0]["Principal"]["Service"]
+        for r in synth.resources(CICD_STACK, "aws_iam_role").values()
+    )
     assert trusted == ["codebuild.amazonaws.com", "codepipeline.amazonaws.com", "events.amazonaws.com"]
 
 
 def test_no_action_wildcards_and_star_resources_only_where_aws_requires(synth):
-    allowed_star = {"ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecs:DescribeTasks", "ecs:ListTasks"}
+    allowed_star = {
+        "ecr:GetAuthorizationToken",
+        "ecs:DescribeTaskDefinition",
+        "ecs:RegisterTaskDefinition",
+        "ecs:DescribeTasks",
+        "ecs:ListTasks",
+    }
     for name in ("build", "pipeline", "start-pipeline"):
         for statement in statements(synth, name):
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
@@ -111,10 +130,20 @@ def test_buildspec_writes_imagedefinitions_naming_the_synthesized_container_and_
     variables = {v["name"]: v["value"] for v in one(synth, "aws_codebuild_project")["environment"]["environment_variable"]}
     (repository,) = synth.resources(ECR_STACK, "aws_ecr_repository").values()
     repository_uri = f"123456789012.dkr.ecr.us-east-1.amazonaws.com/{repository['name']}"
-    env = {"PATH": "/usr/bin:/bin", "CONTAINER_NAME": variables["CONTAINER_NAME"], "REPOSITORY_URI": repository_uri,
-           "AWS_DEFAULT_REGION": "us-east-1", "CODEBUILD_RESOLVED_SOURCE_VERSION": "0123456789abcdef0123456789abcdef01234567"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "CONTAINER_NAME": variables["CONTAINER_NAME"],
+        "REPOSITORY_URI": repository_uri,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "CODEBUILD_RESOLVED_SOURCE_VERSION": "0123456789abcdef0123456789abcdef01234567",
+    }
     phases = yaml.safe_load(BUILDSPEC.read_text())["phases"]
-    commands = [c for phase in phases.values() for c in phase["commands"] if c.startswith(("IMAGE_TAG=", "IMAGE_URI=")) or "imagedefinitions.json" in c]
+    commands = [
+        c
+        for phase in phases.values()
+        for c in phase["commands"]
+        if c.startswith(("IMAGE_TAG=", "IMAGE_URI=")) or "imagedefinitions.json" in c
+    ]
     assert len(commands) == 3
     subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(commands)], cwd=tmp_path, env=env, check=True)
 

@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from tests.synth_json import decode
-
 from cdktf_fargate import (
     ConfigError,
     ContainerRepository,
@@ -17,6 +15,7 @@ from cdktf_fargate import (
     LoadBalancedFargateServiceConfig,
     Network,
 )
+from tests.synth_json import decode
 
 pytestmark = pytest.mark.unit
 
@@ -26,12 +25,15 @@ SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:todolist/api-
 
 
 def synth_service(config: LoadBalancedFargateServiceConfig, grant=None) -> dict:
-    from cdktf import Testing, TerraformStack
+    from cdktf import TerraformStack, Testing
 
     stack = TerraformStack(Testing.app(), "test")
     service = LoadBalancedFargateService(
-        stack, "service", config=config,
-        network=Network(stack, "network"), repository=ContainerRepository(stack, "repository"),
+        stack,
+        "service",
+        config=config,
+        network=Network(stack, "network"),
+        repository=ContainerRepository(stack, "repository"),
     )
     if grant:
         service.add_task_policy(*grant)
@@ -46,7 +48,9 @@ def only(resources, kind):
 def test_tls_listener_uses_the_certificate_and_a_tls13_policy():
     resources = synth_service(LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE))
     tls = [l for l in resources["aws_lb_listener"].values() if l["protocol"] == "TLS"]
-    assert [(l["port"], l["certificate_arn"], l["ssl_policy"]) for l in tls] == [(443, CERTIFICATE, "ELBSecurityPolicy-TLS13-1-2-2021-06")]
+    assert [(l["port"], l["certificate_arn"], l["ssl_policy"]) for l in tls] == [
+        (443, CERTIFICATE, "ELBSecurityPolicy-TLS13-1-2-2021-06")
+    ]
 
 
 def test_http_health_check_on_a_path():
@@ -57,7 +61,11 @@ def test_http_health_check_on_a_path():
 
 
 def test_autoscaling_tracks_cpu_and_lets_it_own_desired_count():
-    resources = synth_service(LoadBalancedFargateServiceConfig(enable_autoscaling=True, autoscaling_min=2, autoscaling_max=6, autoscaling_cpu_percent=60))
+    resources = synth_service(
+        LoadBalancedFargateServiceConfig(
+            enable_autoscaling=True, autoscaling_min=2, autoscaling_max=6, autoscaling_cpu_percent=60
+        )
+    )
     target = only(resources, "aws_appautoscaling_target")
     assert (target["min_capacity"], target["max_capacity"]) == (2, 6)
     policy = only(resources, "aws_appautoscaling_policy")["target_tracking_scaling_policy_configuration"]
@@ -81,19 +89,27 @@ def test_internal_load_balancer_sits_in_private_subnets():
 
 
 def test_secrets_are_injected_and_the_execution_role_reads_exactly_them():
-    config = LoadBalancedFargateServiceConfig(environment={"STORE": "file"}, secrets={"DB_PASSWORD": SSM_ARN, "API_KEY": SECRET_ARN})
+    config = LoadBalancedFargateServiceConfig(
+        environment={"STORE": "file"}, secrets={"DB_PASSWORD": SSM_ARN, "API_KEY": SECRET_ARN}
+    )
     resources = synth_service(config)
     (container,) = decode(only(resources, "aws_ecs_task_definition")["container_definitions"])
     assert container["environment"] == [{"name": "STORE", "value": "file"}]
     assert container["secrets"] == [{"name": "API_KEY", "valueFrom": SECRET_ARN}, {"name": "DB_PASSWORD", "valueFrom": SSM_ARN}]
-    (execution,) = [decode(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "pull-image-write-logs"]
+    (execution,) = [
+        decode(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "pull-image-write-logs"
+    ]
     by_action = {s["Action"]: s["Resource"] for s in execution["Statement"] if isinstance(s["Action"], str)}
     assert by_action["ssm:GetParameters"] == [SSM_ARN]
     assert by_action["secretsmanager:GetSecretValue"] == [SECRET_ARN]
 
 
 def test_callers_grant_the_task_role_exactly_what_the_application_needs():
-    statement = {"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/todos"}
+    statement = {
+        "Effect": "Allow",
+        "Action": ["dynamodb:GetItem"],
+        "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/todos",
+    }
     resources = synth_service(LoadBalancedFargateServiceConfig(), grant=("todos-table", [statement]))
     (policy,) = [p for p in resources["aws_iam_role_policy"].values() if p["name"] == "todos-table"]
     assert "task-role" in policy["role"]
@@ -118,7 +134,11 @@ def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
         ({"desired_count": 0}, "desired_count", "at least 1"),
         ({"min_healthy_percent": 150}, "min_healthy_percent", "between 0 and 100"),
         ({"max_healthy_percent": 90}, "max_healthy_percent", "between 100 and 200"),
-        ({"enable_autoscaling": True, "autoscaling_min": 5, "autoscaling_max": 2}, "autoscaling_max", "at least autoscaling_min=5"),
+        (
+            {"enable_autoscaling": True, "autoscaling_min": 5, "autoscaling_max": 2},
+            "autoscaling_max",
+            "at least autoscaling_min=5",
+        ),
         ({"autoscaling_cpu_percent": 95}, "autoscaling_cpu_percent", "between 10 and 90"),
         ({"enable_tls": True}, "tls_certificate_arn", "is required when enable_tls"),
         ({"enable_tls": True, "tls_certificate_arn": "not-an-arn"}, "tls_certificate_arn", "ACM certificate ARN"),
@@ -127,7 +147,11 @@ def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
         ({"health_check_protocol": "UDP"}, "health_check_protocol", "'TCP', 'HTTP'"),
         ({"health_check_path": "health"}, "health_check_path", "starting with '/'"),
         ({"deregistration_delay_s": 4000}, "deregistration_delay_s", "between 0 and 3600"),
-        ({"service_name": "todo list"}, "service_name", "holds ' '; ECS service names must be 1-255 characters of letters, digits, '-' and '_'"),
+        (
+            {"service_name": "todo list"},
+            "service_name",
+            "holds ' '; ECS service names must be 1-255 characters of letters, digits, '-' and '_'",
+        ),
         ({"cluster_name": ""}, "cluster_name", "is 0 characters long; ECS cluster names must be 1-255 characters"),
         ({"image_tag": "latest!"}, "image_tag", "Docker tag"),
         ({"environment": {"1BAD": "x"}}, "environment", "variable names"),
@@ -164,11 +188,13 @@ def test_bad_repository_config_is_rejected(settings, field):
 
 
 def test_service_needs_a_service_config():
-    from cdktf import Testing, TerraformStack
+    from cdktf import TerraformStack, Testing
 
     stack = TerraformStack(Testing.app(), "test")
     with pytest.raises(ConfigError, match="must be a LoadBalancedFargateServiceConfig"):
-        LoadBalancedFargateService(stack, "s", config=object(), network=Network(stack, "n"), repository=ContainerRepository(stack, "r"))
+        LoadBalancedFargateService(
+            stack, "s", config=object(), network=Network(stack, "n"), repository=ContainerRepository(stack, "r")
+        )
 
 
 # ------------------------------------------------------------------------------ TLS only, shared cluster
@@ -179,7 +205,10 @@ def test_a_tls_only_service_has_no_plaintext_listener():
 
     stack = TerraformStack(Testing.app(), "test")
     service = LoadBalancedFargateService(
-        stack, "service", network=Network(stack, "network"), repository=ContainerRepository(stack, "repository"),
+        stack,
+        "service",
+        network=Network(stack, "network"),
+        repository=ContainerRepository(stack, "repository"),
         config=LoadBalancedFargateServiceConfig(enable_tls=True, tls_only=True, tls_certificate_arn=CERTIFICATE, tls_port=8443),
     )
     resources = json.loads(Testing.synth(stack))["resource"]
@@ -214,7 +243,11 @@ def test_joining_a_cluster_built_elsewhere():
 
     stack = TerraformStack(Testing.app(), "test")
     LoadBalancedFargateService(
-        stack, "service", network=Network(stack, "network"), repository=ContainerRepository(stack, "repository"), cluster=cluster,
+        stack,
+        "service",
+        network=Network(stack, "network"),
+        repository=ContainerRepository(stack, "repository"),
+        cluster=cluster,
         config=LoadBalancedFargateServiceConfig(enable_autoscaling=True),
     )
     resources = json.loads(Testing.synth(stack))["resource"]
@@ -227,10 +260,24 @@ def test_joining_a_cluster_built_elsewhere():
     ("make", "field", "hint"),
     [
         (lambda: LoadBalancedFargateServiceConfig(tls_only=True), "tls_only", "needs enable_tls=True"),
-        (lambda: LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, tls_port=80), "listener_port", "must differ from the TLS listener's port tls_port=80"),
+        (
+            lambda: LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, tls_port=80),
+            "listener_port",
+            "must differ from the TLS listener's port tls_port=80",
+        ),
         (lambda: LoadBalancedFargateServiceConfig(tls_port=0), "tls_port", "between 1 and 65535"),
-        (lambda: __import__("cdktf_fargate").ExistingCluster(cluster_name="platform", cluster_arn="platform"), "cluster_arn", "ECS cluster ARN"),
-        (lambda: __import__("cdktf_fargate").ExistingCluster(cluster_name="plat form", cluster_arn="arn:aws:ecs:us-east-1:123456789012:cluster/x"), "cluster_name", "holds ' '"),
+        (
+            lambda: __import__("cdktf_fargate").ExistingCluster(cluster_name="platform", cluster_arn="platform"),
+            "cluster_arn",
+            "ECS cluster ARN",
+        ),
+        (
+            lambda: __import__("cdktf_fargate").ExistingCluster(
+                cluster_name="plat form", cluster_arn="arn:aws:ecs:us-east-1:123456789012:cluster/x"
+            ),
+            "cluster_name",
+            "holds ' '",
+        ),
     ],
 )
 def test_bad_tls_and_cluster_settings_are_rejected(make, field, hint):
@@ -246,8 +293,14 @@ def test_a_cluster_name_cannot_be_set_when_joining_a_cluster():
     network, repository = Network(stack, "network"), ContainerRepository(stack, "repository")
     first = LoadBalancedFargateService(stack, "first", network=network, repository=repository)
     with pytest.raises(ConfigError, match="cluster_name: got 'other'; must be left unset when the service joins"):
-        LoadBalancedFargateService(stack, "second", network=network, repository=repository, cluster=first,
-                                   config=LoadBalancedFargateServiceConfig(cluster_name="other"))
+        LoadBalancedFargateService(
+            stack,
+            "second",
+            network=network,
+            repository=repository,
+            cluster=first,
+            config=LoadBalancedFargateServiceConfig(cluster_name="other"),
+        )
     with pytest.raises(ConfigError) as caught:
         LoadBalancedFargateService(stack, "third", network=network, repository=repository, cluster="platform")
     assert caught.value.field == "cluster"
@@ -300,9 +353,17 @@ def test_a_buildspec_is_never_echoed():
         ([{"Effect": "Maybe", "Action": "s3:GetObject", "Resource": "*"}], "statements[0]['Effect']", "'Allow' or 'Deny'"),
         ([{"Effect": "Allow", "Action": "*", "Resource": "*"}], "statements[0]['Action']", "no '*' wildcards"),
         ([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}], "statements[0]['Action']", "no '*' wildcards"),
-        ([{"Effect": "Allow", "Action": ["s3:GetObject", "s3:Put*"], "Resource": "*"}], "statements[0]['Action']", "no '*' wildcards"),
+        (
+            [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:Put*"], "Resource": "*"}],
+            "statements[0]['Action']",
+            "no '*' wildcards",
+        ),
         ([{"Effect": "Allow", "Action": [], "Resource": "*"}], "statements[0]['Action']", "non-empty"),
-        ([{"Effect": "Allow", "NotAction": "s3:GetObject", "Resource": "*"}], "statements[0]", "allowed: Sid, Effect, Action, Resource, Condition"),
+        (
+            [{"Effect": "Allow", "NotAction": "s3:GetObject", "Resource": "*"}],
+            "statements[0]",
+            "allowed: Sid, Effect, Action, Resource, Condition",
+        ),
         ([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"}], "statements[0]", "allowed"),
         ({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, "statements", "non-empty list"),
         ([], "statements", "non-empty list"),

@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from tests.synth_json import decode
-
 from main import ECR_STACK, ECS_STACK
+from tests.synth_json import decode
 from todolist_names import CONTAINER_NAME, CONTAINER_PORT, REPOSITORY_NAME
 
 pytestmark = pytest.mark.unit
@@ -37,7 +36,12 @@ def test_repository_is_force_deleted_only_on_the_local_aws(synth):
 
 def test_lifecycle_keeps_20_images_and_expires_untagged_after_7_days(synth):
     rules = decode(one(synth, ECR_STACK, "aws_ecr_lifecycle_policy")["policy"])["rules"]
-    assert rules[0]["selection"] == {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 7}
+    assert rules[0]["selection"] == {
+        "tagStatus": "untagged",
+        "countType": "sinceImagePushed",
+        "countUnit": "days",
+        "countNumber": 7,
+    }
     assert rules[1]["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 20}
 
 
@@ -53,7 +57,12 @@ def test_cluster_has_container_insights(synth):
 
 def test_task_definition_is_fargate_256_512_with_the_shared_container_name(synth):
     task = one(synth, ECS_STACK, "aws_ecs_task_definition")
-    assert (task["cpu"], task["memory"], task["network_mode"], task["requires_compatibilities"]) == ("256", "512", "awsvpc", ["FARGATE"])
+    assert (task["cpu"], task["memory"], task["network_mode"], task["requires_compatibilities"]) == (
+        "256",
+        "512",
+        "awsvpc",
+        ["FARGATE"],
+    )
     (container,) = decode(task["container_definitions"])
     assert container["name"] == CONTAINER_NAME
     assert container["portMappings"] == [{"containerPort": CONTAINER_PORT, "hostPort": CONTAINER_PORT, "protocol": "tcp"}]
@@ -123,9 +132,14 @@ def test_listener_80_forwards_to_an_ip_target_group_on_8080(synth):
 
 
 def test_ecs_outputs(synth):
-    assert {"LoadBalancerDNS", "cluster_name", "service_name", "task_definition_family", "log_group_name"} <= set(synth.stacks[ECS_STACK]["output"])
+    assert {"LoadBalancerDNS", "cluster_name", "service_name", "task_definition_family", "log_group_name"} <= set(
+        synth.stacks[ECS_STACK]["output"]
+    )
 
 
 def test_ecs_stack_reads_network_and_repository_through_remote_state(synth):
     remote = synth.stacks[ECS_STACK]["data"]["terraform_remote_state"]
-    assert {r["config"]["key"] for r in remote.values()} == {"TodoList-Network/terraform.tfstate", "TodoList-ECR/terraform.tfstate"}
+    assert {r["config"]["key"] for r in remote.values()} == {
+        "TodoList-Network/terraform.tfstate",
+        "TodoList-ECR/terraform.tfstate",
+    }

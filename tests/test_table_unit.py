@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 
-from tests.synth_json import decode
-
-from main import ECS_STACK
 from cdktf_fargate import ConfigError, Table, TableConfig
+from main import ECS_STACK
+from tests.synth_json import decode
 from todolist_names import TABLE_ITEM_ACTIONS, TABLE_NAME_VARIABLE
 
 pytestmark = pytest.mark.unit
@@ -52,7 +50,7 @@ def test_task_role_gets_only_the_store_item_actions_on_this_table(synth):
 
 
 def test_item_statement_refuses_non_item_actions():
-    from cdktf import Testing, TerraformStack
+    from cdktf import TerraformStack, Testing
 
     t = Table(TerraformStack(Testing.app(), "test"), "table")
     with pytest.raises(ConfigError, match="actions: got .*DeleteTable"):
@@ -63,8 +61,13 @@ def test_item_statement_refuses_non_item_actions():
 
 @pytest.mark.parametrize(
     ("settings", "field"),
-    [({"name": "ab"}, "name"), ({"name": "todo list"}, "name"), ({"partition_key": "1id"}, "partition_key"),
-     ({"point_in_time_recovery": 1}, "point_in_time_recovery"), ({"deletion_protection": None}, "deletion_protection")],
+    [
+        ({"name": "ab"}, "name"),
+        ({"name": "todo list"}, "name"),
+        ({"partition_key": "1id"}, "partition_key"),
+        ({"point_in_time_recovery": 1}, "point_in_time_recovery"),
+        ({"deletion_protection": None}, "deletion_protection"),
+    ],
 )
 def test_bad_table_config_is_rejected(settings, field):
     with pytest.raises(ConfigError) as caught:

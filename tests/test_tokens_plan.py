@@ -25,23 +25,39 @@ def self_signed_certificate(domain: str) -> tuple[bytes, bytes]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
     now = datetime.datetime.now(datetime.timezone.utc)
     certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=30))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
         .sign(key, hashes.SHA256())
     )
-    return (certificate.public_bytes(serialization.Encoding.PEM),
-            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
+    return (
+        certificate.public_bytes(serialization.Encoding.PEM),
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        ),
+    )
 
 
 def create_lookup_targets(local_aws) -> None:
     """What Tokens-Team looks up: a tagged VPC with tiered subnets, a certificate, a parameter, a secret, a cluster."""
     ec2 = local_aws.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": LOOKUPS["vpc_tag"]}]}])["Vpc"]["VpcId"]
+    vpc = ec2.create_vpc(
+        CidrBlock="10.42.0.0/16",
+        TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": LOOKUPS["vpc_tag"]}]}],
+    )["Vpc"]["VpcId"]
     zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
     for i, (tier, zone) in enumerate([(t, z) for t in ("public", "private") for z in zones]):
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.42.{i}.0/24", AvailabilityZone=zone,
-                          TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "tier", "Value": tier}]}])
+        ec2.create_subnet(
+            VpcId=vpc,
+            CidrBlock=f"10.42.{i}.0/24",
+            AvailabilityZone=zone,
+            TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "tier", "Value": tier}]}],
+        )
     certificate, key = self_signed_certificate(LOOKUPS["certificate_domain"])
     local_aws.client("acm").import_certificate(Certificate=certificate, PrivateKey=key)
     local_aws.client("ssm").put_parameter(Name=LOOKUPS["parameter"], Value="not-a-real-secret", Type="SecureString")

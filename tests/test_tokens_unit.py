@@ -34,8 +34,12 @@ pytestmark = pytest.mark.unit
 
 SHARED, TEAM = "Tokens-Shared", "Tokens-Team"
 LOOKUPS = {
-    "vpc_tag": "shared-vpc", "certificate_domain": "api.example.com", "parameter": "/team/db-password",
-    "secret": "team/api-key", "cluster": "shared-cluster", "connection": "team-github",
+    "vpc_tag": "shared-vpc",
+    "certificate_domain": "api.example.com",
+    "parameter": "/team/db-password",
+    "secret": "team/api-key",
+    "cluster": "shared-cluster",
+    "connection": "team-github",
 }
 
 
@@ -57,44 +61,81 @@ def build_app(environment: Environment, outdir: str, *, with_connection: bool = 
     environment.apply(shared, SHARED)
     network = Network(shared, "network", config=NetworkConfig(az_count=2, nat_gateway_count=0, enable_flow_logs=False))
     repository = ContainerRepository(shared, "repository")
-    first = LoadBalancedFargateService(shared, "first", network=network, repository=repository,
-                                       config=LoadBalancedFargateServiceConfig(deletion_protection=False))
+    first = LoadBalancedFargateService(
+        shared,
+        "first",
+        network=network,
+        repository=repository,
+        config=LoadBalancedFargateServiceConfig(deletion_protection=False),
+    )
     table = Table(shared, "table", config=TableConfig(deletion_protection=False))
     token = SsmParameter(shared, "token", name="/shared/token", type="SecureString", value="not-a-real-secret")
 
     team = TerraformStack(app, TEAM)
     environment.apply(team, TEAM)
     vpc = DataAwsVpc(team, "vpc", tags={"Name": LOOKUPS["vpc_tag"]})
-    public = DataAwsSubnets(team, "public", filter=[{"name": "vpc-id", "values": [vpc.id]}, {"name": "tag:tier", "values": ["public"]}])
-    private = DataAwsSubnets(team, "private", filter=[{"name": "vpc-id", "values": [vpc.id]}, {"name": "tag:tier", "values": ["private"]}])
+    public = DataAwsSubnets(
+        team, "public", filter=[{"name": "vpc-id", "values": [vpc.id]}, {"name": "tag:tier", "values": ["public"]}]
+    )
+    private = DataAwsSubnets(
+        team, "private", filter=[{"name": "vpc-id", "values": [vpc.id]}, {"name": "tag:tier", "values": ["private"]}]
+    )
     certificate = DataAwsAcmCertificate(team, "certificate", domain=LOOKUPS["certificate_domain"])
     parameter = DataAwsSsmParameter(team, "db-password", name=LOOKUPS["parameter"])
     secret = DataAwsSecretsmanagerSecret(team, "api-key", name=LOOKUPS["secret"])
     cluster = DataAwsEcsCluster(team, "cluster", cluster_name=LOOKUPS["cluster"])
 
     looked_up = LoadBalancedFargateService(
-        team, "looked-up", repository=repository,
-        network=ExistingNetwork(vpc_id=vpc.id, vpc_cidr=vpc.cidr_block, public_subnet_ids=public.ids, private_subnet_ids=private.ids),
+        team,
+        "looked-up",
+        repository=repository,
+        network=ExistingNetwork(
+            vpc_id=vpc.id, vpc_cidr=vpc.cidr_block, public_subnet_ids=public.ids, private_subnet_ids=private.ids
+        ),
         cluster=ExistingCluster(cluster_name=cluster.cluster_name, cluster_arn=cluster.arn),
         config=LoadBalancedFargateServiceConfig(
-            enable_tls=True, tls_only=True, tls_certificate_arn=certificate.arn, deletion_protection=False,
+            enable_tls=True,
+            tls_only=True,
+            tls_certificate_arn=certificate.arn,
+            deletion_protection=False,
             secrets={"DB_PASSWORD": parameter.arn, "API_KEY": secret.arn},
         ),
     )
     looked_up.add_task_policy("table", [table.item_statement(["dynamodb:GetItem"])])
     across = LoadBalancedFargateService(
-        team, "across", repository=repository, cluster=first,
-        network=ExistingNetwork(vpc_id=network.vpc_id, vpc_cidr=network.vpc_cidr,
-                                public_subnet_ids=network.public_subnet_ids, private_subnet_ids=network.private_subnet_ids),
+        team,
+        "across",
+        repository=repository,
+        cluster=first,
+        network=ExistingNetwork(
+            vpc_id=network.vpc_id,
+            vpc_cidr=network.vpc_cidr,
+            public_subnet_ids=network.public_subnet_ids,
+            private_subnet_ids=network.private_subnet_ids,
+        ),
         config=LoadBalancedFargateServiceConfig(deletion_protection=False, secrets={"TOKEN": token.arn}),
     )
     if with_connection:
         connection = DataAwsCodestarconnectionsConnection(team, "connection", name=LOOKUPS["connection"])
-        Pipeline(team, "pipeline", service=across, repository=repository, config=PipelineConfig(
-            buildspec=BUILDSPEC.read_text(), source="GITHUB", github_repository="team/service",
-            github_connection_arn=connection.arn, force_destroy_artifacts=True,
-        ))
-    StaticSite(team, "site", config=StaticSiteConfig(site_dir=str(WEB_DIR), force_destroy=True), api_domain_name=first.load_balancer_dns_name)
+        Pipeline(
+            team,
+            "pipeline",
+            service=across,
+            repository=repository,
+            config=PipelineConfig(
+                buildspec=BUILDSPEC.read_text(),
+                source="GITHUB",
+                github_repository="team/service",
+                github_connection_arn=connection.arn,
+                force_destroy_artifacts=True,
+            ),
+        )
+    StaticSite(
+        team,
+        "site",
+        config=StaticSiteConfig(site_dir=str(WEB_DIR), force_destroy=True),
+        api_domain_name=first.load_balancer_dns_name,
+    )
     return app
 
 
@@ -125,7 +166,11 @@ def test_a_looked_up_network_reaches_the_service_and_load_balancer(stacks):
 
 def test_a_looked_up_certificate_serves_a_tls_only_service(stacks):
     (listener,) = [l for k, l in resources(stacks, "aws_lb_listener").items() if k.startswith("looked-up")]
-    assert (listener["protocol"], listener["port"], listener["certificate_arn"]) == ("TLS", 443, "${data.aws_acm_certificate.certificate.arn}")
+    assert (listener["protocol"], listener["port"], listener["certificate_arn"]) == (
+        "TLS",
+        443,
+        "${data.aws_acm_certificate.certificate.arn}",
+    )
 
 
 def test_looked_up_secrets_are_injected_and_readable_by_exactly_the_execution_role(stacks):
@@ -138,7 +183,10 @@ def test_looked_up_secrets_are_injected_and_readable_by_exactly_the_execution_ro
     policies = resources(stacks, "aws_iam_role_policy")
     execution = decode(by_prefix(policies, "looked-up_execution-policy")["policy"])
     (statement,) = [s for s in execution["Statement"] if "ssm:GetParameters" in s["Action"]]
-    assert sorted(statement["Resource"]) == ["${data.aws_secretsmanager_secret.api-key.arn}", "${data.aws_ssm_parameter.db-password.arn}"]
+    assert sorted(statement["Resource"]) == [
+        "${data.aws_secretsmanager_secret.api-key.arn}",
+        "${data.aws_ssm_parameter.db-password.arn}",
+    ]
 
 
 def test_a_looked_up_cluster_and_another_stacks_cluster_are_joined(stacks):
@@ -201,4 +249,9 @@ def test_a_token_is_refused_where_only_a_literal_makes_sense():
     token = Vpc(TerraformStack(Testing.app(), "t"), "v", cidr_block="10.0.0.0/16").id
     # Service and cluster names may be tokens (a name another stack chose); their derived names then come from the path.
     assert LoadBalancedFargateServiceConfig(service_name=token).service_name == token
-    assert ExistingNetwork(vpc_id=token, vpc_cidr="10.1.0.0/16", public_subnet_ids=("subnet-0a1b2c3d",), private_subnet_ids=(token,)).vpc_id == token
+    assert (
+        ExistingNetwork(
+            vpc_id=token, vpc_cidr="10.1.0.0/16", public_subnet_ids=("subnet-0a1b2c3d",), private_subnet_ids=(token,)
+        ).vpc_id
+        == token
+    )

@@ -6,11 +6,10 @@ import hashlib
 
 import pytest
 
-from tests.synth_json import decode
-
-from main import ECS_STACK, WEB_DIR, WEBSITE_STACK
 from cdktf_fargate import ConfigError, StaticSiteConfig
 from cdktf_fargate.static_site import CACHING_DISABLED, content_type
+from main import ECS_STACK, WEB_DIR, WEBSITE_STACK
+from tests.synth_json import decode
 from todolist_names import config_js
 
 pytestmark = pytest.mark.unit
@@ -27,7 +26,9 @@ def objects(synth):
 
 def test_bucket_blocks_public_access_and_encrypts(synth):
     block = one(synth, "aws_s3_bucket_public_access_block")
-    assert all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+    assert all(
+        block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    )
     rule = one(synth, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
     assert rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "AES256"
     assert one(synth, "aws_s3_bucket_versioning")["versioning_configuration"]["status"] == "Enabled"
@@ -35,7 +36,11 @@ def test_bucket_blocks_public_access_and_encrypts(synth):
 
 def test_distribution_reads_the_bucket_through_origin_access_control(synth):
     control = one(synth, "aws_cloudfront_origin_access_control")
-    assert (control["origin_access_control_origin_type"], control["signing_behavior"], control["signing_protocol"]) == ("s3", "always", "sigv4")
+    assert (control["origin_access_control_origin_type"], control["signing_behavior"], control["signing_protocol"]) == (
+        "s3",
+        "always",
+        "sigv4",
+    )
     site = next(o for o in one(synth, "aws_cloudfront_distribution")["origin"] if o["origin_id"] == "site")
     assert "aws_cloudfront_origin_access_control" in site["origin_access_control_id"]
     assert "s3_origin_config" not in site  # no legacy origin access identity
@@ -59,7 +64,11 @@ def test_api_paths_go_to_the_load_balancer_uncached(synth):
     api = next(o for o in distribution["origin"] if o["origin_id"] == "api")
     assert ECS_STACK in api["domain_name"] and api["custom_origin_config"]["origin_protocol_policy"] == "http-only"
     (behavior,) = distribution["ordered_cache_behavior"]
-    assert (behavior["path_pattern"], behavior["target_origin_id"], behavior["cache_policy_id"]) == ("/todos*", "api", CACHING_DISABLED)
+    assert (behavior["path_pattern"], behavior["target_origin_id"], behavior["cache_policy_id"]) == (
+        "/todos*",
+        "api",
+        CACHING_DISABLED,
+    )
     assert {"POST", "PATCH", "DELETE"} <= set(behavior["allowed_methods"])
 
 
@@ -94,7 +103,10 @@ def test_changing_a_file_changes_only_its_object(tmp_path):
     assert [key for key in before if before[key] != after[key]] == ["index.html"]
 
 
-@pytest.mark.parametrize(("key", "expected"), [("a.html", "text/html; charset=utf-8"), ("img/logo.svg", "image/svg+xml"), ("data.bin", "application/octet-stream")])
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("a.html", "text/html; charset=utf-8"), ("img/logo.svg", "image/svg+xml"), ("data.bin", "application/octet-stream")],
+)
 def test_content_types(key, expected):
     assert content_type(key) == expected
 

@@ -26,17 +26,22 @@ class JsonAccessLogger(Logger):
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not self.access_log_enabled:
             return
-        line = _encode({
-            "time": self._now(),
-            "remote": environ.get("REMOTE_ADDR", "-"),
-            "method": environ.get("REQUEST_METHOD", "-"),
-            "path": environ.get("PATH_INFO", ""),
-            "query": environ.get("QUERY_STRING", ""),
-            "status": resp.status_code,
-            "bytes": getattr(resp, "sent", 0),
-            "duration_us": request_time.seconds * 1_000_000 + request_time.microseconds,
-            "agent": environ.get("HTTP_USER_AGENT", "-"),
-        }).encode() + b"\n"
+        line = (
+            _encode(
+                {
+                    "time": self._now(),
+                    "remote": environ.get("REMOTE_ADDR", "-"),
+                    "method": environ.get("REQUEST_METHOD", "-"),
+                    "path": environ.get("PATH_INFO", ""),
+                    "query": environ.get("QUERY_STRING", ""),
+                    "status": resp.status_code,
+                    "bytes": getattr(resp, "sent", 0),
+                    "duration_us": request_time.seconds * 1_000_000 + request_time.microseconds,
+                    "agent": environ.get("HTTP_USER_AGENT", "-"),
+                }
+            ).encode()
+            + b"\n"
+        )
         for handler in self.access_log.handlers:
             os.write(handler.stream.fileno(), line)
 

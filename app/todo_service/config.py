@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 DEFAULT_DATA_FILE = Path(__file__).parent / "data" / "todos.json"
 
@@ -34,7 +34,7 @@ class ServiceConfig:
     max_body_bytes: int = 16384
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "ServiceConfig":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceConfig:
         env = os.environ if environ is None else environ
         size_text = env.get("TODO_MAX_BODY_BYTES", "16384")
         if not size_text.isdigit() or int(size_text) < 1:

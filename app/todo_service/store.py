@@ -112,7 +112,9 @@ class DynamoStore:
 
         session = boto3.session.Session()
         resource = session.resource(
-            "dynamodb", region_name=region, endpoint_url=endpoint,
+            "dynamodb",
+            region_name=region,
+            endpoint_url=endpoint,
             config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5),
         )
         self.table = resource.Table(table_name)
@@ -151,8 +153,11 @@ class DynamoStore:
 
     def _next_id(self) -> int:
         result = self._call(
-            "update_item", Key={"id": COUNTER_ID}, UpdateExpression="ADD next_id :one",
-            ExpressionAttributeValues={":one": 1}, ReturnValues="UPDATED_NEW",
+            "update_item",
+            Key={"id": COUNTER_ID},
+            UpdateExpression="ADD next_id :one",
+            ExpressionAttributeValues={":one": 1},
+            ReturnValues="UPDATED_NEW",
         )
         return int(result["Attributes"]["next_id"])
 
@@ -168,10 +173,13 @@ class DynamoStore:
         values = {f":{k}": v for k, v in changes.items()}
         try:
             result = self._call(
-                "update_item", Key={"id": todo_id},
+                "update_item",
+                Key={"id": todo_id},
                 UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in changes),
                 ConditionExpression="attribute_exists(id)",
-                ExpressionAttributeNames=names, ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
             )
         except self._errors:
             return None  # ConditionalCheckFailed: no such todo
@@ -205,7 +213,9 @@ class DynamoStore:
         highest = max((t.id for t in todos), default=0)
         try:
             self._call(
-                "update_item", Key={"id": COUNTER_ID}, UpdateExpression="SET next_id = :n",
+                "update_item",
+                Key={"id": COUNTER_ID},
+                UpdateExpression="SET next_id = :n",
                 ConditionExpression="attribute_not_exists(next_id) OR next_id < :n",
                 ExpressionAttributeValues={":n": highest},
             )

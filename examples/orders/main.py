@@ -29,17 +29,34 @@ STACK = "Orders-Service"
 
 
 def build_app(outdir: str | None = None) -> App:
-    network = ExistingNetwork(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads((Path(__file__).parent / "network.json").read_text()).items()})
+    network = ExistingNetwork(
+        **{
+            k: tuple(v) if isinstance(v, list) else v
+            for k, v in json.loads((Path(__file__).parent / "network.json").read_text()).items()
+        }
+    )
     environment = Environment.from_env(prefix="ORDERS_")
     app = App(outdir=outdir) if outdir else App()
     stack = TerraformStack(app, STACK)
     environment.apply(stack, STACK)
-    repository = ContainerRepository(stack, "repository", config=ContainerRepositoryConfig(name="orders/api", force_delete=environment.is_local))
+    repository = ContainerRepository(
+        stack, "repository", config=ContainerRepositoryConfig(name="orders/api", force_delete=environment.is_local)
+    )
     service = LoadBalancedFargateService(
-        stack, "service", network=network, repository=repository,
+        stack,
+        "service",
+        network=network,
+        repository=repository,
         config=LoadBalancedFargateServiceConfig(
-            service_name="Orders-API", cluster_name="Orders", container_name="orders-api", container_port=9000,
-            image_tag="1.4.2", cpu=512, memory_mib=1024, health_check_protocol="HTTP", health_check_path="/healthz",
+            service_name="Orders-API",
+            cluster_name="Orders",
+            container_name="orders-api",
+            container_port=9000,
+            image_tag="1.4.2",
+            cpu=512,
+            memory_mib=1024,
+            health_check_protocol="HTTP",
+            health_check_path="/healthz",
         ),
     )
     TerraformOutput(stack, "url", value=f"http://{service.load_balancer_dns_name}/", description="Orders API")

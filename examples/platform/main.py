@@ -40,11 +40,18 @@ def shared_network(stack: TerraformStack) -> ExistingNetwork:
     vpc = DataAwsVpc(stack, "shared-vpc", tags={"Name": SHARED_VPC_TAG})
 
     def subnets(tier: str) -> list[str]:
-        return DataAwsSubnets(stack, f"{tier}-subnets", filter=[
-            {"name": "vpc-id", "values": [vpc.id]}, {"name": "tag:tier", "values": [tier]},
-        ]).ids
+        return DataAwsSubnets(
+            stack,
+            f"{tier}-subnets",
+            filter=[
+                {"name": "vpc-id", "values": [vpc.id]},
+                {"name": "tag:tier", "values": [tier]},
+            ],
+        ).ids
 
-    return ExistingNetwork(vpc_id=vpc.id, vpc_cidr=vpc.cidr_block, public_subnet_ids=subnets("public"), private_subnet_ids=subnets("private"))
+    return ExistingNetwork(
+        vpc_id=vpc.id, vpc_cidr=vpc.cidr_block, public_subnet_ids=subnets("public"), private_subnet_ids=subnets("private")
+    )
 
 
 def build_app(outdir: str | None = None, environment: Environment | None = None) -> App:
@@ -57,23 +64,46 @@ def build_app(outdir: str | None = None, environment: Environment | None = None)
     local = environment.is_local
 
     payments = LoadBalancedFargateService(
-        stack, "payments", network=network,
-        repository=ContainerRepository(stack, "payments-repository", config=ContainerRepositoryConfig(name="platform/payments", force_delete=local, tags=TAGS)),
+        stack,
+        "payments",
+        network=network,
+        repository=ContainerRepository(
+            stack,
+            "payments-repository",
+            config=ContainerRepositoryConfig(name="platform/payments", force_delete=local, tags=TAGS),
+        ),
         config=LoadBalancedFargateServiceConfig(
-            service_name="payments_api", cluster_name="platform", container_name="payments", container_port=9000,
-            enable_tls=True, tls_only=True, tls_certificate_arn=certificate.arn,
-            health_check_protocol="HTTP", health_check_path="/healthz", deletion_protection=not local, tags=TAGS,
+            service_name="payments_api",
+            cluster_name="platform",
+            container_name="payments",
+            container_port=9000,
+            enable_tls=True,
+            tls_only=True,
+            tls_certificate_arn=certificate.arn,
+            health_check_protocol="HTTP",
+            health_check_path="/healthz",
+            deletion_protection=not local,
+            tags=TAGS,
         ),
     )
     ledger = LoadBalancedFargateService(
-        stack, "ledger", network=network, cluster=payments,
-        repository=ContainerRepository(stack, "ledger-repository", config=ContainerRepositoryConfig(force_delete=local, tags=TAGS)),
-        config=LoadBalancedFargateServiceConfig(container_name="ledger", internet_facing=False, deletion_protection=not local, tags=TAGS),
+        stack,
+        "ledger",
+        network=network,
+        cluster=payments,
+        repository=ContainerRepository(
+            stack, "ledger-repository", config=ContainerRepositoryConfig(force_delete=local, tags=TAGS)
+        ),
+        config=LoadBalancedFargateServiceConfig(
+            container_name="ledger", internet_facing=False, deletion_protection=not local, tags=TAGS
+        ),
     )
     # An escape hatch: the library exposes the resources, so the team can tune what it does not offer.
     ledger.target_group.add_override("slow_start", 30)
 
-    TerraformOutput(stack, "payments_url", value=f"https://{payments.load_balancer_dns_name}/", description="Payments API (TLS only)")
+    TerraformOutput(
+        stack, "payments_url", value=f"https://{payments.load_balancer_dns_name}/", description="Payments API (TLS only)"
+    )
     TerraformOutput(stack, "ledger_address", value=ledger.load_balancer_dns_name, description="Ledger (internal load balancer)")
     TerraformOutput(stack, "cluster_name", value=payments.cluster_name, description="The cluster both services run in")
     return app

@@ -48,9 +48,14 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:
     from .container_repository import ContainerRepository, ContainerRepositoryConfig, TagMutability
-    from .fargate_service import ExistingCluster, HealthCheckProtocol, LoadBalancedFargateService, LoadBalancedFargateServiceConfig
     from .environment import Environment, Target
     from .errors import ConfigError
+    from .fargate_service import (
+        ExistingCluster,
+        HealthCheckProtocol,
+        LoadBalancedFargateService,
+        LoadBalancedFargateServiceConfig,
+    )
     from .network import ExistingNetwork, Network, NetworkConfig
     from .pipeline import Pipeline, PipelineConfig, SourceKind
     from .private_bucket import PrivateBucket, PrivateBucketConfig

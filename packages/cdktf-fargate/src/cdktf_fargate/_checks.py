@@ -67,7 +67,9 @@ def string_tuple(field: str, value: Any) -> tuple[str, ...]:
 def string_mapping(field: str, value: Any, *, secret_values: bool = False) -> dict[str, str]:
     """A dict of strings to strings. ``secret_values``: a bad value is named by its key, never shown."""
     if not isinstance(value, dict):
-        raise ConfigError(field, "<not shown>" if secret_values else value, "must be a mapping of strings to strings", secret=secret_values)
+        raise ConfigError(
+            field, "<not shown>" if secret_values else value, "must be a mapping of strings to strings", secret=secret_values
+        )
     for key, item in value.items():
         if not isinstance(key, str):
             raise ConfigError(field, key, "keys must be strings")

@@ -97,7 +97,9 @@ def _load_kernel_hook() -> None:
         try:
             kernel.load(HOOK_ASSEMBLY, HOOK_VERSION, str(tarball))
         except Exception as error:  # noqa: BLE001 - any failure means: load the provider the normal way
-            _say(f"fast synth is off for this run ({type(error).__name__}: {str(error).splitlines()[0]}); loading the whole AWS provider")
+            _say(
+                f"fast synth is off for this run ({type(error).__name__}: {str(error).splitlines()[0]}); loading the whole AWS provider"
+            )
 
 
 def hook_tarball() -> bytes:

@@ -6,7 +6,8 @@ tokens (ARNs of other resources), and only ``jsonencode`` keeps ``cdktf synth --
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ._terraform import jsonencode
 from ._tokens import is_unresolved
@@ -17,10 +18,12 @@ STATEMENT_KEYS = ("Sid", "Effect", "Action", "Resource", "Condition")
 
 def trust_policy(service: str) -> str:
     """A trust policy that lets exactly one AWS service assume the role."""
-    return jsonencode({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
-    })
+    return jsonencode(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+        }
+    )
 
 
 def policy_document(statements: list[dict[str, Any]]) -> str:
@@ -35,7 +38,9 @@ def check_statements(field: str, statements: Any) -> list[dict[str, Any]]:
     the service has no resource-level permissions), optionally ``Sid`` and ``Condition``.
     """
     if isinstance(statements, dict) or not isinstance(statements, (list, tuple)) or not statements:
-        raise ConfigError(field, statements, "must be a non-empty list of IAM statements (dicts with Effect, Action and Resource)")
+        raise ConfigError(
+            field, statements, "must be a non-empty list of IAM statements (dicts with Effect, Action and Resource)"
+        )
     checked = []
     for i, statement in enumerate(statements):
         where = f"{field}[{i}]"
@@ -43,17 +48,23 @@ def check_statements(field: str, statements: Any) -> list[dict[str, Any]]:
             raise ConfigError(where, statement, "must be a dict with Effect, Action and Resource")
         unknown = sorted(set(statement) - set(STATEMENT_KEYS))
         if unknown:
-            raise ConfigError(where, unknown, f"holds keys an identity policy statement does not take here; allowed: {', '.join(STATEMENT_KEYS)}")
+            raise ConfigError(
+                where,
+                unknown,
+                f"holds keys an identity policy statement does not take here; allowed: {', '.join(STATEMENT_KEYS)}",
+            )
         for key in ("Effect", "Action", "Resource"):
             if key not in statement:
-                raise ConfigError(f"{where}['{key}']", None, f"is required: a statement needs Effect, Action and Resource")
+                raise ConfigError(f"{where}['{key}']", None, "is required: a statement needs Effect, Action and Resource")
         if statement["Effect"] not in ("Allow", "Deny"):
             raise ConfigError(f"{where}['Effect']", statement["Effect"], "must be 'Allow' or 'Deny'")
         for action in _strings(f"{where}['Action']", statement["Action"]):
             if is_unresolved(action):
                 continue
             if "*" in action or ":" not in action:
-                raise ConfigError(f"{where}['Action']", action, "must name one action exactly, like 's3:GetObject': no '*' wildcards")
+                raise ConfigError(
+                    f"{where}['Action']", action, "must name one action exactly, like 's3:GetObject': no '*' wildcards"
+                )
         _strings(f"{where}['Resource']", statement["Resource"])
         if "Condition" in statement and not isinstance(statement["Condition"], dict):
             raise ConfigError(f"{where}['Condition']", statement["Condition"], "must be a dict of condition operators")

@@ -83,7 +83,12 @@ class NameRule:
 
     @staticmethod
     def _class_text(body: str) -> str:
-        words = {"A-Za-z0-9": "a letter or digit", "a-z0-9": "a lowercase letter or digit", "A-Za-z": "a letter", "a-z": "a lowercase letter"}
+        words = {
+            "A-Za-z0-9": "a letter or digit",
+            "a-z0-9": "a lowercase letter or digit",
+            "A-Za-z": "a letter",
+            "a-z": "a lowercase letter",
+        }
         return words.get(body, f"one of [{body}]")
 
     def problem(self, value: str) -> str | None:
@@ -140,12 +145,12 @@ class NameRule:
             return text
         return self._with_hash(text, stable_hash(hash_of if hash_of is not None else text))
 
-    def derive(self, construct: "Construct", text: str, suffix: str) -> str:
+    def derive(self, construct: Construct, text: str, suffix: str) -> str:
         """``fit(text)``; when ``text`` holds a token (only Terraform knows it, so its length and characters
         are unknown), ``unique(construct, suffix)`` instead."""
         return self.unique(construct, suffix) if is_unresolved(text) else self.fit(text)
 
-    def unique(self, construct: "Construct", suffix: str = "") -> str:
+    def unique(self, construct: Construct, suffix: str = "") -> str:
         """A name for ``construct`` from its path (``Stack/parent/id``): readable part, then the hash of the path."""
         path = construct.node.path + (f"/{suffix}" if suffix else "")
         components = [c for c in path.split("/") if c and c not in ("Default", "Resource")]
@@ -166,9 +171,9 @@ class NameRule:
             changed = False
             for prefix in self.reserved_prefixes:
                 if cleaned.lower().startswith(prefix.lower()):
-                    cleaned, changed = self._trim(cleaned[len(prefix):]), True
+                    cleaned, changed = self._trim(cleaned[len(prefix) :]), True
         room = self.max_length - len(sep) - len(digest)
-        head = self._trim(cleaned[:max(room, 0)])
+        head = self._trim(cleaned[: max(room, 0)])
         name = f"{head}{sep}{digest}" if head else digest
         if self.first and not re.match(f"[{self.first}]", name):
             name = ("n" + name)[: self.max_length]
@@ -198,60 +203,128 @@ ECS_SERVICE = NameRule("ECS service name", 255, "A-Za-z0-9_-", _NAME_CHARS)
 TASK_FAMILY = NameRule("task definition family", 255, "A-Za-z0-9_-", _NAME_CHARS)
 CONTAINER = NameRule("container name", 255, "A-Za-z0-9_-", _NAME_CHARS)
 LOAD_BALANCER = NameRule(
-    "load balancer name", 32, "A-Za-z0-9-", "letters, digits and '-'",
-    first=_ALNUM, last=_ALNUM, reserved_prefixes=("internal-",),
+    "load balancer name",
+    32,
+    "A-Za-z0-9-",
+    "letters, digits and '-'",
+    first=_ALNUM,
+    last=_ALNUM,
+    reserved_prefixes=("internal-",),
 )
 TARGET_GROUP = NameRule("target group name", 32, "A-Za-z0-9-", "letters, digits and '-'", first=_ALNUM, last=_ALNUM)
 SECURITY_GROUP = NameRule(
-    "security group name", 255, "A-Za-z0-9 ._:/()#,@+=&;{}!$*-", "letters, digits, spaces and '._-:/()#,@+=&;{}!$*'",
+    "security group name",
+    255,
+    "A-Za-z0-9 ._:/()#,@+=&;{}!$*-",
+    "letters, digits, spaces and '._-:/()#,@+=&;{}!$*'",
     reserved_prefixes=("sg-",),
 )
 IAM_ROLE = NameRule("IAM role name", 64, "A-Za-z0-9+=,.@_-", "letters, digits and '+=,.@_-'")
 IAM_POLICY = NameRule("IAM policy name", 128, "A-Za-z0-9+=,.@_-", "letters, digits and '+=,.@_-'")
 LOG_GROUP = NameRule(
-    "CloudWatch log group name", 512, "A-Za-z0-9._/#-", "letters, digits and '._-/#'",
-    reserved_prefixes=("aws/",), separator="-",
+    "CloudWatch log group name",
+    512,
+    "A-Za-z0-9._/#-",
+    "letters, digits and '._-/#'",
+    reserved_prefixes=("aws/",),
+    separator="-",
 )
 EVENT_RULE = NameRule("EventBridge rule name", 64, "A-Za-z0-9._-", "letters, digits and '._-'")
 SCALING_POLICY = NameRule("scaling policy name", 256, "A-Za-z0-9._-", "letters, digits and '._-'")
 CODEBUILD_PROJECT = NameRule("CodeBuild project name", 255, "A-Za-z0-9_-", _NAME_CHARS, min_length=2, first=_ALNUM)
 CODEPIPELINE = NameRule("pipeline name", 100, "A-Za-z0-9.@_-", "letters, digits and '.@_-'")
 CODECOMMIT_REPOSITORY = NameRule(
-    "CodeCommit repository name", 100, "A-Za-z0-9._-", "letters, digits and '._-'", reserved_suffixes=(".git",),
+    "CodeCommit repository name",
+    100,
+    "A-Za-z0-9._-",
+    "letters, digits and '._-'",
+    reserved_suffixes=(".git",),
 )
 ECR_REPOSITORY = NameRule(
-    "ECR repository name", 256, "a-z0-9._/-", "lowercase letters, digits and '._-', in segments separated by '/'",
-    min_length=2, first="a-z0-9", last="a-z0-9", lowercase=True, separators="._-/",
+    "ECR repository name",
+    256,
+    "a-z0-9._/-",
+    "lowercase letters, digits and '._-', in segments separated by '/'",
+    min_length=2,
+    first="a-z0-9",
+    last="a-z0-9",
+    lowercase=True,
+    separators="._-/",
     pattern=r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
 )
 DYNAMODB_TABLE = NameRule("DynamoDB table name", 255, "A-Za-z0-9_.-", "letters, digits and '_.-'", min_length=3)
 S3_BUCKET = NameRule(
-    "S3 bucket name", 63, "a-z0-9.-", "lowercase letters, digits, '.' and '-'", min_length=3,
-    first="a-z0-9", last="a-z0-9", lowercase=True, no_runs=".",
+    "S3 bucket name",
+    63,
+    "a-z0-9.-",
+    "lowercase letters, digits, '.' and '-'",
+    min_length=3,
+    first="a-z0-9",
+    last="a-z0-9",
+    lowercase=True,
+    no_runs=".",
     reserved_prefixes=("xn--", "sthree-", "amzn-s3-demo-"),
     reserved_suffixes=("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"),
 )
 S3_BUCKET_PREFIX = NameRule(
     # Terraform's bucket_prefix allows 37 characters (AWS appends 26); PrivateBucket adds the final '-'.
-    "S3 bucket name prefix", 36, "a-z0-9-", "lowercase letters, digits and '-'", min_length=2,
-    first="a-z0-9", last="a-z0-9", lowercase=True, reserved_prefixes=("xn--", "sthree-", "amzn-s3-demo-"),
+    "S3 bucket name prefix",
+    36,
+    "a-z0-9-",
+    "lowercase letters, digits and '-'",
+    min_length=2,
+    first="a-z0-9",
+    last="a-z0-9",
+    lowercase=True,
+    reserved_prefixes=("xn--", "sthree-", "amzn-s3-demo-"),
 )
 ORIGIN_ACCESS_CONTROL = NameRule("CloudFront origin access control name", 64, "A-Za-z0-9._-", "letters, digits and '._-'")
 RESPONSE_HEADERS_POLICY = NameRule("CloudFront response headers policy name", 128, "A-Za-z0-9_-", _NAME_CHARS)
 TAG_KEY = NameRule(
-    "tag key", 128, r"\w .:/=+@-", "letters, digits, spaces and '_.:/=+-@'", reserved_prefixes=("aws:",),
+    "tag key",
+    128,
+    r"\w .:/=+@-",
+    "letters, digits, spaces and '_.:/=+-@'",
+    reserved_prefixes=("aws:",),
 )
 TAG_VALUE = NameRule("tag value", 256, r"\w .:/=+@-", "letters, digits, spaces and '_.:/=+-@'", min_length=0)
 NETWORK_NAME = NameRule("network name", 32, "A-Za-z0-9-", "letters, digits and '-'", first="A-Za-z", last=_ALNUM)
 SITE_NAME = NameRule(
-    "site name", 31, "a-z0-9-", "lowercase letters, digits and '-'", min_length=2, first="a-z0-9", last="a-z0-9", lowercase=True,
+    "site name",
+    31,
+    "a-z0-9-",
+    "lowercase letters, digits and '-'",
+    min_length=2,
+    first="a-z0-9",
+    last="a-z0-9",
+    lowercase=True,
 )
 
 RULES = (
-    ECS_CLUSTER, ECS_SERVICE, TASK_FAMILY, CONTAINER, LOAD_BALANCER, TARGET_GROUP, SECURITY_GROUP, IAM_ROLE,
-    IAM_POLICY, LOG_GROUP, EVENT_RULE, SCALING_POLICY, CODEBUILD_PROJECT, CODEPIPELINE, CODECOMMIT_REPOSITORY,
-    ECR_REPOSITORY, DYNAMODB_TABLE, S3_BUCKET, S3_BUCKET_PREFIX, ORIGIN_ACCESS_CONTROL, RESPONSE_HEADERS_POLICY,
-    TAG_KEY, NETWORK_NAME, SITE_NAME,
+    ECS_CLUSTER,
+    ECS_SERVICE,
+    TASK_FAMILY,
+    CONTAINER,
+    LOAD_BALANCER,
+    TARGET_GROUP,
+    SECURITY_GROUP,
+    IAM_ROLE,
+    IAM_POLICY,
+    LOG_GROUP,
+    EVENT_RULE,
+    SCALING_POLICY,
+    CODEBUILD_PROJECT,
+    CODEPIPELINE,
+    CODECOMMIT_REPOSITORY,
+    ECR_REPOSITORY,
+    DYNAMODB_TABLE,
+    S3_BUCKET,
+    S3_BUCKET_PREFIX,
+    ORIGIN_ACCESS_CONTROL,
+    RESPONSE_HEADERS_POLICY,
+    TAG_KEY,
+    NETWORK_NAME,
+    SITE_NAME,
 )
 
 

@@ -17,7 +17,7 @@ def literal(text: str) -> str:
     return text.replace("${", "$${").replace("%{", "%%{")
 
 
-def skip_check(element: "TerraformElement", check_id: str, reason: str) -> None:
+def skip_check(element: TerraformElement, check_id: str, reason: str) -> None:
     """Record, next to the resource, a policy-scan check it deliberately does not meet and why.
 
     The note lands in the resource's ``"//"`` comment object (``"//": {"checkov_skip": {id: reason}}``),
@@ -45,7 +45,14 @@ def jsonencode(value: Any) -> str:
 
 def _hcl_strings(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t").replace("%{", "%%{")
+        return (
+            value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+            .replace("%{", "%%{")
+        )
     if isinstance(value, dict):
         return {_hcl_strings(k): _hcl_strings(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping
 
 from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository, EcrRepositoryEncryptionConfiguration
@@ -78,7 +78,8 @@ class ContainerRepository(Construct):
         self.config = config
 
         repository = EcrRepository(
-            self, "repository",
+            self,
+            "repository",
             name=config.name if config.name is not None else _names.ECR_REPOSITORY.unique(self),
             image_tag_mutability=config.tag_mutability.value,
             image_scanning_configuration={"scan_on_push": config.scan_on_push},
@@ -88,8 +89,14 @@ class ContainerRepository(Construct):
         )
         skip_check(repository, "CKV_AWS_136", AWS_MANAGED_KEYS)
         if config.tag_mutability is TagMutability.MUTABLE:
-            skip_check(repository, "CKV_AWS_51", "tag_mutability=MUTABLE in this configuration: a pipeline moves 'latest'; deployments use commit tags")
-        self.lifecycle_policy = EcrLifecyclePolicy(self, "lifecycle", repository=repository.name, policy=json.dumps(lifecycle_policy(config)))
+            skip_check(
+                repository,
+                "CKV_AWS_51",
+                "tag_mutability=MUTABLE in this configuration: a pipeline moves 'latest'; deployments use commit tags",
+            )
+        self.lifecycle_policy = EcrLifecyclePolicy(
+            self, "lifecycle", repository=repository.name, policy=json.dumps(lifecycle_policy(config))
+        )
 
         self.name: str = repository.name
         self.url: str = repository.repository_url
@@ -104,8 +111,10 @@ def lifecycle_policy(config: ContainerRepositoryConfig) -> dict:
                 "rulePriority": 1,
                 "description": f"Expire untagged images after {config.untagged_expiry_days} days",
                 "selection": {
-                    "tagStatus": "untagged", "countType": "sinceImagePushed",
-                    "countUnit": "days", "countNumber": config.untagged_expiry_days,
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": config.untagged_expiry_days,
                 },
                 "action": {"type": "expire"},
             },

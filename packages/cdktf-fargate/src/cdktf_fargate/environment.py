@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from . import _checks
 from .errors import ConfigError
@@ -48,9 +49,27 @@ LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are
 
 # Provider endpoint keys (AWS provider 5.100.0) of every service the constructs use.
 LOCAL_SERVICES = (
-    "acm", "appautoscaling", "cloudfront", "cloudwatch", "codebuild", "codecommit", "codepipeline",
-    "codestarconnections", "dynamodb", "ec2", "ecr", "ecs", "elbv2", "events", "iam", "kms",
-    "logs", "s3", "secretsmanager", "ssm", "sts",
+    "acm",
+    "appautoscaling",
+    "cloudfront",
+    "cloudwatch",
+    "codebuild",
+    "codecommit",
+    "codepipeline",
+    "codestarconnections",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "ecs",
+    "elbv2",
+    "events",
+    "iam",
+    "kms",
+    "logs",
+    "s3",
+    "secretsmanager",
+    "ssm",
+    "sts",
 )
 
 _REGION_PATTERN = r"[a-z]{2}(-[a-z]+)+-\d"
@@ -89,12 +108,19 @@ class Environment:
     Default ``CDKTF_FARGATE_``."""
 
     def __post_init__(self) -> None:
-        _checks.matches("variable_prefix", self.variable_prefix, r"[A-Z][A-Z0-9_]*_", "must be uppercase letters, digits and '_', ending with '_', like 'MYAPP_'")
+        _checks.matches(
+            "variable_prefix",
+            self.variable_prefix,
+            r"[A-Z][A-Z0-9_]*_",
+            "must be uppercase letters, digits and '_', ending with '_', like 'MYAPP_'",
+        )
         v = self.variable
         object.__setattr__(self, "target", _checks.one_of(v("ENV"), self.target, Target))
         _checks.matches(v("REGION"), self.region, _REGION_PATTERN, "must be an AWS region name like 'us-east-1'")
         _checks.matches(
-            v("STATE_BUCKET"), self.state_bucket, _BUCKET_PATTERN,
+            v("STATE_BUCKET"),
+            self.state_bucket,
+            _BUCKET_PATTERN,
             "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
         )
         _checks.int_in_range(v("LOCAL_AWS_PORT"), self.local_port, 1024, 65535)
@@ -107,7 +133,7 @@ class Environment:
         return f"{self.variable_prefix}{name}"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, *, prefix: str = DEFAULT_PREFIX) -> "Environment":
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, prefix: str = DEFAULT_PREFIX) -> Environment:
         """Build the environment from ``<prefix>*`` variables (see the module docstring).
 
         ``prefix`` is the app's (like ``MYAPP_``); the default is ``CDKTF_FARGATE_``.
@@ -121,10 +147,14 @@ class Environment:
         bucket = env.get(f"{prefix}STATE_BUCKET")
         if bucket is None:
             if target == Target.AWS.value:
-                raise ConfigError(f"{prefix}STATE_BUCKET", None, f"is required when {prefix}ENV=aws; run 'make bootstrap' to create one")
+                raise ConfigError(
+                    f"{prefix}STATE_BUCKET", None, f"is required when {prefix}ENV=aws; run 'make bootstrap' to create one"
+                )
             bucket = local_state_bucket(prefix)
         return cls(
-            target=target, region=region, state_bucket=bucket,
+            target=target,
+            region=region,
+            state_bucket=bucket,
             local_port=_port(env, f"{prefix}LOCAL_AWS_PORT", DEFAULT_LOCAL_PORT),
             service_port=_port(env, f"{prefix}SERVICE_PORT", DEFAULT_SERVICE_PORT),
             variable_prefix=prefix,
@@ -147,7 +177,7 @@ class Environment:
     def state_key(self, stack_name: str) -> str:
         return f"{stack_name}/terraform.tfstate"
 
-    def apply(self, stack: "TerraformStack", stack_name: str) -> None:
+    def apply(self, stack: TerraformStack, stack_name: str) -> None:
         """Give ``stack`` its AWS provider and S3 backend for this environment, and require Terraform >= 1.10."""
         # Imported here so that tools can read an Environment without loading jsii.
         from cdktf import S3Backend

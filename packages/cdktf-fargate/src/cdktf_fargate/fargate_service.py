@@ -11,9 +11,10 @@ comparison.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.appautoscaling_policy import AppautoscalingPolicy
@@ -147,24 +148,39 @@ class LoadBalancedFargateServiceConfig:
         _names.CONTAINER.check("container_name", self.container_name)
         _checks.boolean("container_insights", self.container_insights)
         _checks.int_in_range("container_port", self.container_port, 1, 65535)
-        _checks.matches("image_tag", self.image_tag, r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", "must be a Docker tag: up to 128 letters, digits, '_', '.', '-'")
+        _checks.matches(
+            "image_tag",
+            self.image_tag,
+            r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}",
+            "must be a Docker tag: up to 128 letters, digits, '_', '.', '-'",
+        )
         if self.cpu not in FARGATE_SIZES:
             raise ConfigError("cpu", self.cpu, f"must be one of {', '.join(map(str, FARGATE_SIZES))} CPU units")
         _checks.int_in_range("memory_mib", self.memory_mib, 1)
         if self.memory_mib not in FARGATE_SIZES[self.cpu]:
             allowed = FARGATE_SIZES[self.cpu]
-            raise ConfigError("memory_mib", self.memory_mib, f"with cpu={self.cpu} Fargate allows {allowed[0]} to {allowed[-1]} MiB in the steps {', '.join(map(str, allowed[:3]))}, ...")
+            raise ConfigError(
+                "memory_mib",
+                self.memory_mib,
+                f"with cpu={self.cpu} Fargate allows {allowed[0]} to {allowed[-1]} MiB in the steps {', '.join(map(str, allowed[:3]))}, ...",
+            )
         # Either may hold a secret (a password put in environment by mistake): values are never shown.
         environment = _checks.string_mapping("environment", self.environment, secret_values=True)
         secrets = _checks.string_mapping("secrets", self.secrets, secret_values=True)
         for name in (*environment, *secrets):
             if not re.fullmatch(_ENV_NAME_PATTERN, name):
-                raise ConfigError("environment" if name in environment else "secrets", name, "variable names must be letters, digits and '_', not starting with a digit")
+                raise ConfigError(
+                    "environment" if name in environment else "secrets",
+                    name,
+                    "variable names must be letters, digits and '_', not starting with a digit",
+                )
         for name in set(environment) & set(secrets):
             raise ConfigError("secrets", name, "must not repeat a name that environment already sets")
         for name, arn in secrets.items():
             _checks.matches(
-                f"secrets[{name!r}]", arn, _SECRET_ARN_PATTERN,
+                f"secrets[{name!r}]",
+                arn,
+                _SECRET_ARN_PATTERN,
                 "must be the ARN of the secret, not the secret: an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>) "
                 "or a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
                 secret=True,
@@ -181,19 +197,35 @@ class LoadBalancedFargateServiceConfig:
         _checks.boolean("deletion_protection", self.deletion_protection)
         _checks.int_in_range("listener_port", self.listener_port, 1, 65535)
         _checks.int_in_range("deregistration_delay_s", self.deregistration_delay_s, 0, 3600)
-        object.__setattr__(self, "health_check_protocol", _checks.one_of("health_check_protocol", self.health_check_protocol, HealthCheckProtocol))
+        object.__setattr__(
+            self,
+            "health_check_protocol",
+            _checks.one_of("health_check_protocol", self.health_check_protocol, HealthCheckProtocol),
+        )
         _checks.matches("health_check_path", self.health_check_path, r"/[\x21-\x7e]{0,1023}", "must be a path starting with '/'")
         _checks.boolean("enable_tls", self.enable_tls)
         _checks.boolean("tls_only", self.tls_only)
         _checks.int_in_range("tls_port", self.tls_port, 1, 65535)
         if self.tls_only and not self.enable_tls:
-            raise ConfigError("tls_only", self.tls_only, "needs enable_tls=True (and tls_certificate_arn): a TLS-only service serves the TLS listener")
+            raise ConfigError(
+                "tls_only",
+                self.tls_only,
+                "needs enable_tls=True (and tls_certificate_arn): a TLS-only service serves the TLS listener",
+            )
         if self.enable_tls:
             if not self.tls_certificate_arn:
-                raise ConfigError("tls_certificate_arn", self.tls_certificate_arn, "is required when enable_tls is True: an ACM certificate ARN")
-            _checks.matches("tls_certificate_arn", self.tls_certificate_arn, _CERTIFICATE_ARN_PATTERN, "must be an ACM certificate ARN")
+                raise ConfigError(
+                    "tls_certificate_arn", self.tls_certificate_arn, "is required when enable_tls is True: an ACM certificate ARN"
+                )
+            _checks.matches(
+                "tls_certificate_arn", self.tls_certificate_arn, _CERTIFICATE_ARN_PATTERN, "must be an ACM certificate ARN"
+            )
             if not self.tls_only and self.listener_port == self.tls_port:
-                raise ConfigError("listener_port", self.listener_port, f"must differ from the TLS listener's port tls_port={self.tls_port} when enable_tls is True")
+                raise ConfigError(
+                    "listener_port",
+                    self.listener_port,
+                    f"must differ from the TLS listener's port tls_port={self.tls_port} when enable_tls is True",
+                )
         _checks.boolean("enable_autoscaling", self.enable_autoscaling)
         _checks.int_in_range("autoscaling_min", self.autoscaling_min, 1)
         _checks.int_in_range("autoscaling_max", self.autoscaling_max, 1)
@@ -218,7 +250,12 @@ class ExistingCluster:
 
     def __post_init__(self) -> None:
         _names.ECS_CLUSTER.check("cluster_name", self.cluster_name)
-        _checks.matches("cluster_arn", self.cluster_arn, r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}", "must be an ECS cluster ARN like 'arn:aws:ecs:us-east-1:123456789012:cluster/name'")
+        _checks.matches(
+            "cluster_arn",
+            self.cluster_arn,
+            r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}",
+            "must be an ECS cluster ARN like 'arn:aws:ecs:us-east-1:123456789012:cluster/name'",
+        )
 
 
 class LoadBalancedFargateService(Construct):
@@ -288,17 +325,31 @@ class LoadBalancedFargateService(Construct):
     """The autoscaling target, or None without ``enable_autoscaling``."""
 
     def __init__(
-        self, scope: Construct, id: str, *, config: LoadBalancedFargateServiceConfig | None = None,
-        network: NetworkRef, repository: RepositoryRef, cluster: ClusterRef | None = None,
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: LoadBalancedFargateServiceConfig | None = None,
+        network: NetworkRef,
+        repository: RepositoryRef,
+        cluster: ClusterRef | None = None,
     ) -> None:
         config = config if config is not None else LoadBalancedFargateServiceConfig()
         if not isinstance(config, LoadBalancedFargateServiceConfig):
             raise ConfigError("config", config, "must be a LoadBalancedFargateServiceConfig")
         if cluster is not None:
-            if not (isinstance(getattr(cluster, "cluster_name", None), str) and isinstance(getattr(cluster, "cluster_arn", None), str)):
-                raise ConfigError("cluster", cluster, "must have cluster_name and cluster_arn: another service, or an ExistingCluster")
+            if not (
+                isinstance(getattr(cluster, "cluster_name", None), str) and isinstance(getattr(cluster, "cluster_arn", None), str)
+            ):
+                raise ConfigError(
+                    "cluster", cluster, "must have cluster_name and cluster_arn: another service, or an ExistingCluster"
+                )
             if config.cluster_name is not None:
-                raise ConfigError("cluster_name", config.cluster_name, "must be left unset when the service joins an existing cluster (cluster=...)")
+                raise ConfigError(
+                    "cluster_name",
+                    config.cluster_name,
+                    "must be left unset when the service joins an existing cluster (cluster=...)",
+                )
         super().__init__(scope, id)
         self.config = config
         tags = dict(config.tags) or None
@@ -310,26 +361,64 @@ class LoadBalancedFargateService(Construct):
         self.cluster = None
         if cluster is None:
             self.cluster = EcsCluster(
-                self, "cluster", name=config.cluster_name if config.cluster_name is not None else _names.ECS_CLUSTER.unique(self, "cluster"),
-                setting=[EcsClusterSetting(name="containerInsights", value="enabled" if config.container_insights else "disabled")],
+                self,
+                "cluster",
+                name=config.cluster_name if config.cluster_name is not None else _names.ECS_CLUSTER.unique(self, "cluster"),
+                setting=[
+                    EcsClusterSetting(name="containerInsights", value="enabled" if config.container_insights else "disabled")
+                ],
                 tags=tags,
             )
             cluster_name, cluster_arn = self.cluster.name, self.cluster.arn
         else:
             cluster_name, cluster_arn = cluster.cluster_name, cluster.cluster_arn
-        log_group = CloudwatchLogGroup(self, "logs", name=derived(_names.LOG_GROUP, "logs", f"/ecs/{name}"), retention_in_days=config.log_retention_days, tags=tags)
+        log_group = CloudwatchLogGroup(
+            self,
+            "logs",
+            name=derived(_names.LOG_GROUP, "logs", f"/ecs/{name}"),
+            retention_in_days=config.log_retention_days,
+            tags=tags,
+        )
         skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
-        execution_role = IamRole(self, "execution-role", name=derived(_names.IAM_ROLE, "execution"), assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
-        IamRolePolicy(self, "execution-policy", role=execution_role.id, name="pull-image-write-logs", policy=policy_document(self._execution_statements(repository.arn, log_group.arn)))
-        task_role = IamRole(self, "task-role", name=derived(_names.IAM_ROLE, "task"), assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"), tags=tags)
+        execution_role = IamRole(
+            self,
+            "execution-role",
+            name=derived(_names.IAM_ROLE, "execution"),
+            assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"),
+            tags=tags,
+        )
+        IamRolePolicy(
+            self,
+            "execution-policy",
+            role=execution_role.id,
+            name="pull-image-write-logs",
+            policy=policy_document(self._execution_statements(repository.arn, log_group.arn)),
+        )
+        task_role = IamRole(
+            self,
+            "task-role",
+            name=derived(_names.IAM_ROLE, "task"),
+            assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"),
+            tags=tags,
+        )
         self.task_role = task_role
         if config.enable_execute_command:
-            self.add_task_policy("ecs-exec", [{
-                "Effect": "Allow",
-                "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-                "Resource": "*",  # ssmmessages has no resource-level permissions
-            }])
+            self.add_task_policy(
+                "ecs-exec",
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": [
+                            "ssmmessages:CreateControlChannel",
+                            "ssmmessages:CreateDataChannel",
+                            "ssmmessages:OpenControlChannel",
+                            "ssmmessages:OpenDataChannel",
+                        ],
+                        "Resource": "*",  # ssmmessages has no resource-level permissions
+                    }
+                ],
+            )
 
         region = DataAwsRegion(self, "region")
         container = {
@@ -345,79 +434,164 @@ class LoadBalancedFargateService(Construct):
             },
         }
         task_definition = EcsTaskDefinition(
-            self, "task", family=derived(_names.TASK_FAMILY, "task", name), requires_compatibilities=["FARGATE"], network_mode="awsvpc",
-            cpu=str(config.cpu), memory=str(config.memory_mib),
-            execution_role_arn=execution_role.arn, task_role_arn=task_role.arn,
-            container_definitions=jsonencode([container]), tags=tags,
+            self,
+            "task",
+            family=derived(_names.TASK_FAMILY, "task", name),
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",
+            cpu=str(config.cpu),
+            memory=str(config.memory_mib),
+            execution_role_arn=execution_role.arn,
+            task_role_arn=task_role.arn,
+            container_definitions=jsonencode([container]),
+            tags=tags,
         )
 
         security_group = SecurityGroup(
-            self, "security-group", name=derived(_names.SECURITY_GROUP, "tasks"),
-            description=f"{name} tasks: container port from the VPC only" if not is_unresolved(name) else "Tasks: container port from the VPC only",
-            vpc_id=network.vpc_id, tags=tags,
+            self,
+            "security-group",
+            name=derived(_names.SECURITY_GROUP, "tasks"),
+            description=f"{name} tasks: container port from the VPC only"
+            if not is_unresolved(name)
+            else "Tasks: container port from the VPC only",
+            vpc_id=network.vpc_id,
+            tags=tags,
         )
         VpcSecurityGroupIngressRule(
-            self, "ingress", security_group_id=security_group.id, ip_protocol="tcp",
-            from_port=config.container_port, to_port=config.container_port, cidr_ipv4=network.vpc_cidr,
+            self,
+            "ingress",
+            security_group_id=security_group.id,
+            ip_protocol="tcp",
+            from_port=config.container_port,
+            to_port=config.container_port,
+            cidr_ipv4=network.vpc_cidr,
             description="Container port from the load balancer's subnets",
         )
-        VpcSecurityGroupEgressRule(self, "egress", security_group_id=security_group.id, ip_protocol="-1", cidr_ipv4="0.0.0.0/0", description="Image pulls, logs and AWS APIs")
+        VpcSecurityGroupEgressRule(
+            self,
+            "egress",
+            security_group_id=security_group.id,
+            ip_protocol="-1",
+            cidr_ipv4="0.0.0.0/0",
+            description="Image pulls, logs and AWS APIs",
+        )
 
         load_balancer = Lb(
-            self, "nlb", name=derived(_names.LOAD_BALANCER, "nlb"), load_balancer_type="network", internal=not config.internet_facing,
+            self,
+            "nlb",
+            name=derived(_names.LOAD_BALANCER, "nlb"),
+            load_balancer_type="network",
+            internal=not config.internet_facing,
             subnets=list(network.public_subnet_ids if config.internet_facing else network.private_subnet_ids),
-            enable_cross_zone_load_balancing=True, enable_deletion_protection=config.deletion_protection, tags=tags,
+            enable_cross_zone_load_balancing=True,
+            enable_deletion_protection=config.deletion_protection,
+            tags=tags,
         )
-        skip_check(load_balancer, "CKV_AWS_91", "NLB access logs cover TLS listeners only; the service logs every request (JSON access log in CloudWatch)")
-        skip_check(load_balancer, "CKV2_AWS_20", "a Network Load Balancer forwards TCP and cannot redirect HTTP; HTTPS is enable_tls")
+        skip_check(
+            load_balancer,
+            "CKV_AWS_91",
+            "NLB access logs cover TLS listeners only; the service logs every request (JSON access log in CloudWatch)",
+        )
+        skip_check(
+            load_balancer, "CKV2_AWS_20", "a Network Load Balancer forwards TCP and cannot redirect HTTP; HTTPS is enable_tls"
+        )
         if not config.deletion_protection:
             skip_check(load_balancer, "CKV_AWS_150", "deletion_protection=False in this configuration")
         health_check: dict[str, Any] = {"enabled": True, "protocol": config.health_check_protocol.value, "port": "traffic-port"}
         if config.health_check_protocol is HealthCheckProtocol.HTTP:
             health_check["path"] = config.health_check_path
         target_group = LbTargetGroup(
-            self, "targets", name=derived(_names.TARGET_GROUP, "tg"), port=config.container_port, protocol="TCP", target_type="ip",
-            vpc_id=network.vpc_id, deregistration_delay=str(config.deregistration_delay_s),
-            preserve_client_ip="false", health_check=health_check, tags=tags,
+            self,
+            "targets",
+            name=derived(_names.TARGET_GROUP, "tg"),
+            port=config.container_port,
+            protocol="TCP",
+            target_type="ip",
+            vpc_id=network.vpc_id,
+            deregistration_delay=str(config.deregistration_delay_s),
+            preserve_client_ip="false",
+            health_check=health_check,
+            tags=tags,
         )
         forward = [LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)]
         self.listener = self.tls_listener = None
         listeners = []
         if not config.tls_only:
-            self.listener = LbListener(self, "listener", load_balancer_arn=load_balancer.arn, port=config.listener_port, protocol="TCP", default_action=forward, tags=tags)
+            self.listener = LbListener(
+                self,
+                "listener",
+                load_balancer_arn=load_balancer.arn,
+                port=config.listener_port,
+                protocol="TCP",
+                default_action=forward,
+                tags=tags,
+            )
             listeners.append(self.listener)
         if config.enable_tls:
             self.tls_listener = LbListener(
-                self, "tls-listener", load_balancer_arn=load_balancer.arn, port=config.tls_port, protocol="TLS",
-                certificate_arn=config.tls_certificate_arn, ssl_policy=TLS_POLICY, default_action=forward, tags=tags,
+                self,
+                "tls-listener",
+                load_balancer_arn=load_balancer.arn,
+                port=config.tls_port,
+                protocol="TLS",
+                certificate_arn=config.tls_certificate_arn,
+                ssl_policy=TLS_POLICY,
+                default_action=forward,
+                tags=tags,
             )
             listeners.append(self.tls_listener)
 
-        ignored = (["task_definition"] if config.ignore_task_definition_changes else []) + (["desired_count"] if config.enable_autoscaling else [])
+        ignored = (["task_definition"] if config.ignore_task_definition_changes else []) + (
+            ["desired_count"] if config.enable_autoscaling else []
+        )
         service = EcsService(
-            self, "service", name=name, cluster=cluster_arn, task_definition=task_definition.arn,
-            desired_count=config.desired_count, launch_type="FARGATE",
+            self,
+            "service",
+            name=name,
+            cluster=cluster_arn,
+            task_definition=task_definition.arn,
+            desired_count=config.desired_count,
+            launch_type="FARGATE",
             deployment_minimum_healthy_percent=config.min_healthy_percent,
             deployment_maximum_percent=config.max_healthy_percent,
             deployment_circuit_breaker={"enable": True, "rollback": True},
             health_check_grace_period_seconds=config.health_check_grace_period_s,
             enable_execute_command=config.enable_execute_command,
-            network_configuration={"subnets": list(network.private_subnet_ids), "security_groups": [security_group.id], "assign_public_ip": False},
-            load_balancer=[EcsServiceLoadBalancer(target_group_arn=target_group.arn, container_name=config.container_name, container_port=config.container_port)],
-            propagate_tags="SERVICE", tags=tags, depends_on=listeners,
+            network_configuration={
+                "subnets": list(network.private_subnet_ids),
+                "security_groups": [security_group.id],
+                "assign_public_ip": False,
+            },
+            load_balancer=[
+                EcsServiceLoadBalancer(
+                    target_group_arn=target_group.arn, container_name=config.container_name, container_port=config.container_port
+                )
+            ],
+            propagate_tags="SERVICE",
+            tags=tags,
+            depends_on=listeners,
             lifecycle=TerraformResourceLifecycle(ignore_changes=ignored) if ignored else None,
         )
         self.scaling_target = None
         if config.enable_autoscaling:
             target = AppautoscalingTarget(
-                self, "scaling-target", service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount",
+                self,
+                "scaling-target",
+                service_namespace="ecs",
+                scalable_dimension="ecs:service:DesiredCount",
                 resource_id=f"service/{cluster_name}/{service.name}",
-                min_capacity=config.autoscaling_min, max_capacity=config.autoscaling_max,
+                min_capacity=config.autoscaling_min,
+                max_capacity=config.autoscaling_max,
             )
             self.scaling_target = target
             AppautoscalingPolicy(
-                self, "scaling-policy", name=derived(_names.SCALING_POLICY, "cpu"), policy_type="TargetTrackingScaling",
-                service_namespace=target.service_namespace, scalable_dimension=target.scalable_dimension, resource_id=target.resource_id,
+                self,
+                "scaling-policy",
+                name=derived(_names.SCALING_POLICY, "cpu"),
+                policy_type="TargetTrackingScaling",
+                service_namespace=target.service_namespace,
+                scalable_dimension=target.scalable_dimension,
+                resource_id=target.resource_id,
                 target_tracking_scaling_policy_configuration={
                     "target_value": config.autoscaling_cpu_percent,
                     "predefined_metric_specification": {"predefined_metric_type": "ECSServiceAverageCPUUtilization"},
@@ -460,7 +634,11 @@ class LoadBalancedFargateService(Construct):
     def _execution_statements(self, repository_arn: str, log_group_arn: str) -> list[dict[str, Any]]:
         statements: list[dict[str, Any]] = [
             {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},  # AWS supports no narrower resource
-            {"Effect": "Allow", "Action": ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], "Resource": repository_arn},
+            {
+                "Effect": "Allow",
+                "Action": ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+                "Resource": repository_arn,
+            },
             {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"{log_group_arn}:*"},
         ]
         arns = list(self.config.secrets.values())
@@ -472,5 +650,7 @@ class LoadBalancedFargateService(Construct):
         if secrets_manager:
             statements.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secrets_manager})
         if unknown:
-            statements.append({"Effect": "Allow", "Action": ["ssm:GetParameters", "secretsmanager:GetSecretValue"], "Resource": unknown})
+            statements.append(
+                {"Effect": "Allow", "Action": ["ssm:GetParameters", "secretsmanager:GetSecretValue"], "Resource": unknown}
+            )
         return statements

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from cdktf import Fn
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
@@ -78,18 +78,22 @@ class NetworkConfig:
         zones = _checks.string_tuple("availability_zones", self.availability_zones)
         object.__setattr__(self, "availability_zones", zones)
         if zones and len(zones) != self.az_count:
-            raise ConfigError("availability_zones", zones, f"must name exactly az_count={self.az_count} zones, or be empty to look them up")
+            raise ConfigError(
+                "availability_zones", zones, f"must name exactly az_count={self.az_count} zones, or be empty to look them up"
+            )
         if len(set(zones)) != len(zones):
             raise ConfigError("availability_zones", zones, "must not repeat a zone")
         _checks.int_in_range("subnet_newbits", self.subnet_newbits, 1, 12)
         if vpc.prefixlen + self.subnet_newbits > 28:
             raise ConfigError(
-                "subnet_newbits", self.subnet_newbits,
+                "subnet_newbits",
+                self.subnet_newbits,
                 f"must leave subnets of /28 or larger: {self.cidr} allows at most {28 - vpc.prefixlen}",
             )
-        if 2 ** self.subnet_newbits < 2 * self.az_count:
+        if 2**self.subnet_newbits < 2 * self.az_count:
             raise ConfigError(
-                "subnet_newbits", self.subnet_newbits,
+                "subnet_newbits",
+                self.subnet_newbits,
                 f"must make room for {2 * self.az_count} subnets (2 per zone): at least {(2 * self.az_count - 1).bit_length()}",
             )
         _checks.int_in_range("nat_gateway_count", self.nat_gateway_count, 0, self.az_count)
@@ -100,7 +104,9 @@ class NetworkConfig:
 
     def subnet_cidrs(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(public, private) subnet CIDRs: public from the bottom of the VPC range, private from its middle."""
-        subnets = list(ipaddress.IPv4Network(self.cidr).subnets(new_prefix=ipaddress.IPv4Network(self.cidr).prefixlen + self.subnet_newbits))
+        subnets = list(
+            ipaddress.IPv4Network(self.cidr).subnets(new_prefix=ipaddress.IPv4Network(self.cidr).prefixlen + self.subnet_newbits)
+        )
         half = len(subnets) // 2
         public = tuple(str(subnets[i]) for i in range(self.az_count))
         private = tuple(str(subnets[half + i]) for i in range(self.az_count))
@@ -188,8 +194,13 @@ class Network(Construct):
         public_subnets, private_subnets, private_rts, nat_ids, nat_gateways = [], [], [], [], []
         for i, zone in enumerate(zones):
             subnet = Subnet(
-                self, f"public-{i}", vpc_id=vpc.id, cidr_block=public_cidrs[i], availability_zone=zone,
-                map_public_ip_on_launch=False, tags=tags(f"public-{i}", tier="public"),
+                self,
+                f"public-{i}",
+                vpc_id=vpc.id,
+                cidr_block=public_cidrs[i],
+                availability_zone=zone,
+                map_public_ip_on_launch=False,
+                tags=tags(f"public-{i}", tier="public"),
             )
             RouteTableAssociation(self, f"public-{i}-rt", subnet_id=subnet.id, route_table_id=public_rt.id)
             public_subnets.append(subnet)
@@ -197,23 +208,34 @@ class Network(Construct):
         for i in range(config.nat_gateway_count):
             eip = Eip(self, f"nat-{i}-ip", domain="vpc", tags=tags(f"nat-{i}"))
             nat = NatGateway(
-                self, f"nat-{i}", allocation_id=eip.id, subnet_id=public_subnets[i].id,
-                tags=tags(f"nat-{i}"), depends_on=[igw],
+                self,
+                f"nat-{i}",
+                allocation_id=eip.id,
+                subnet_id=public_subnets[i].id,
+                tags=tags(f"nat-{i}"),
+                depends_on=[igw],
             )
             nat_ids.append(nat.id)
             nat_gateways.append(nat)
 
         for i, zone in enumerate(zones):
             subnet = Subnet(
-                self, f"private-{i}", vpc_id=vpc.id, cidr_block=private_cidrs[i], availability_zone=zone,
+                self,
+                f"private-{i}",
+                vpc_id=vpc.id,
+                cidr_block=private_cidrs[i],
+                availability_zone=zone,
                 tags=tags(f"private-{i}", tier="private"),
             )
             route_table = RouteTable(self, f"private-{i}-rt-table", vpc_id=vpc.id, tags=tags(f"private-{i}"))
             RouteTableAssociation(self, f"private-{i}-rt", subnet_id=subnet.id, route_table_id=route_table.id)
             if nat_ids:
                 Route(
-                    self, f"private-{i}-default", route_table_id=route_table.id,
-                    destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat_ids[i % len(nat_ids)],
+                    self,
+                    f"private-{i}-default",
+                    route_table_id=route_table.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    nat_gateway_id=nat_ids[i % len(nat_ids)],
                 )
             private_subnets.append(subnet)
             private_rts.append(route_table)
@@ -222,9 +244,13 @@ class Network(Construct):
         if config.enable_dynamodb_endpoint:
             region = DataAwsRegion(self, "region")
             self.dynamodb_endpoint = VpcEndpoint(
-                self, "dynamodb", vpc_id=vpc.id, vpc_endpoint_type="Gateway",
+                self,
+                "dynamodb",
+                vpc_id=vpc.id,
+                vpc_endpoint_type="Gateway",
                 service_name=f"com.amazonaws.{region.name}.dynamodb",
-                route_table_ids=[rt.id for rt in private_rts], tags=tags("dynamodb"),
+                route_table_ids=[rt.id for rt in private_rts],
+                tags=tags("dynamodb"),
             )
 
         self.vpc_id: str = vpc.id
@@ -243,18 +269,46 @@ class Network(Construct):
 
     def _flow_logs(self, config: NetworkConfig, name: str, vpc_id: str, tags: dict[str, str]) -> None:
         log_group = CloudwatchLogGroup(
-            self, "flow-logs", name=_names.LOG_GROUP.fit(f"/vpc/{name}/flow-logs"),
-            retention_in_days=config.flow_log_retention_days, tags=tags,
+            self,
+            "flow-logs",
+            name=_names.LOG_GROUP.fit(f"/vpc/{name}/flow-logs"),
+            retention_in_days=config.flow_log_retention_days,
+            tags=tags,
         )
         skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
-        role = IamRole(self, "flow-logs-role", name=_names.IAM_ROLE.fit(f"{name}-flow-logs"), assume_role_policy=trust_policy("vpc-flow-logs.amazonaws.com"), tags=tags)
-        IamRolePolicy(self, "flow-logs-policy", role=role.id, name="write-flow-logs", policy=policy_document([
-            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], "Resource": [log_group.arn, f"{log_group.arn}:*"]},
-        ]))
+        role = IamRole(
+            self,
+            "flow-logs-role",
+            name=_names.IAM_ROLE.fit(f"{name}-flow-logs"),
+            assume_role_policy=trust_policy("vpc-flow-logs.amazonaws.com"),
+            tags=tags,
+        )
+        IamRolePolicy(
+            self,
+            "flow-logs-policy",
+            role=role.id,
+            name="write-flow-logs",
+            policy=policy_document(
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        "Resource": [log_group.arn, f"{log_group.arn}:*"],
+                    },
+                ]
+            ),
+        )
         self.flow_log_group, self.flow_log_role = log_group, role
         self.flow_log = FlowLog(
-            self, "flow-log", vpc_id=vpc_id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
-            log_destination=log_group.arn, iam_role_arn=role.arn, max_aggregation_interval=600, tags=tags,
+            self,
+            "flow-log",
+            vpc_id=vpc_id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=600,
+            tags=tags,
         )
 
 

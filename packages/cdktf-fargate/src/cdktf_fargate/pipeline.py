@@ -7,9 +7,10 @@ Every role is scoped to the resources of this pipeline; see the statements below
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any
 
 from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
 from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
@@ -87,9 +88,18 @@ class PipelineConfig:
     """Extra tags. Default none."""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.buildspec, str) or "version:" not in self.buildspec or "imagedefinitions.json" not in self.buildspec:
+        if (
+            not isinstance(self.buildspec, str)
+            or "version:" not in self.buildspec
+            or "imagedefinitions.json" not in self.buildspec
+        ):
             # The text is not shown: a buildspec can hold credentials.
-            raise ConfigError("buildspec", None, "must be a CodeBuild buildspec (text with 'version:') that writes imagedefinitions.json", secret=True)
+            raise ConfigError(
+                "buildspec",
+                None,
+                "must be a CodeBuild buildspec (text with 'version:') that writes imagedefinitions.json",
+                secret=True,
+            )
         if self.name is not None:
             _names.CODEPIPELINE.check("name", self.name)
         object.__setattr__(self, "source", _checks.one_of("source", self.source, SourceKind))
@@ -97,10 +107,25 @@ class PipelineConfig:
             if self.repository_name is not None:
                 _names.CODECOMMIT_REPOSITORY.check("repository_name", self.repository_name)
             if self.repository_description is not None:
-                _checks.matches("repository_description", self.repository_description, r"[^<>]{0,1000}", "must be at most 1000 characters, without '<' or '>'")
+                _checks.matches(
+                    "repository_description",
+                    self.repository_description,
+                    r"[^<>]{0,1000}",
+                    "must be at most 1000 characters, without '<' or '>'",
+                )
         else:
-            _checks.matches("github_repository", self.github_repository, r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+", "must be 'owner/name' when source is GITHUB")
-            _checks.matches("github_connection_arn", self.github_connection_arn, _CONNECTION_ARN_PATTERN, "must be a CodeStar connection ARN when source is GITHUB")
+            _checks.matches(
+                "github_repository",
+                self.github_repository,
+                r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+",
+                "must be 'owner/name' when source is GITHUB",
+            )
+            _checks.matches(
+                "github_connection_arn",
+                self.github_connection_arn,
+                _CONNECTION_ARN_PATTERN,
+                "must be a CodeStar connection ARN when source is GITHUB",
+            )
         _checks.matches("branch", self.branch, r"[A-Za-z0-9._/-]{1,255}", "must be a git branch name")
         _checks.matches("build_image", self.build_image, r"\S{3,256}", "must be a CodeBuild image name")
         if self.compute_type not in COMPUTE_TYPES:
@@ -150,7 +175,9 @@ class Pipeline(Construct):
     trigger_role: IamRole | None
     """Role that rule starts the pipeline with (CodeCommit), or None."""
 
-    def __init__(self, scope: Construct, id: str, *, config: PipelineConfig, service: ServiceRef, repository: RepositoryRef) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, config: PipelineConfig, service: ServiceRef, repository: RepositoryRef
+    ) -> None:
         if not isinstance(config, PipelineConfig):
             raise ConfigError("config", config, "must be a PipelineConfig")
         super().__init__(scope, id)
@@ -166,38 +193,90 @@ class Pipeline(Construct):
         account = DataAwsCallerIdentity(self, "account")
 
         artifacts = PrivateBucket(
-            self, "artifacts",
+            self,
+            "artifacts",
             config=PrivateBucketConfig(
                 name_prefix=derived(_names.S3_BUCKET_PREFIX, "artifacts", f"{name.lower()}-artifacts"),
-                force_destroy=config.force_destroy_artifacts, tags=config.tags,
+                force_destroy=config.force_destroy_artifacts,
+                tags=config.tags,
             ),
         )
-        build_logs = CloudwatchLogGroup(self, "build-logs", name=derived(_names.LOG_GROUP, "build-logs", f"/codebuild/{name}"), retention_in_days=config.log_retention_days, tags=tags)
+        build_logs = CloudwatchLogGroup(
+            self,
+            "build-logs",
+            name=derived(_names.LOG_GROUP, "build-logs", f"/codebuild/{name}"),
+            retention_in_days=config.log_retention_days,
+            tags=tags,
+        )
         skip_check(build_logs, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
         source_action, source_statements = self._source(config, tags)
 
-        build_role = IamRole(self, "build-role", name=derived(_names.IAM_ROLE, "build"), assume_role_policy=trust_policy("codebuild.amazonaws.com"), tags=tags)
-        IamRolePolicy(self, "build-policy", role=build_role.id, name="build", policy=policy_document([
-            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},  # AWS supports no narrower resource
-            {"Effect": "Allow", "Action": [
-                "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload",
-                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
-            ], "Resource": repository.arn},
-            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"{build_logs.arn}:*"},
-            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{artifacts.arn}/*"},
-        ]))
+        build_role = IamRole(
+            self,
+            "build-role",
+            name=derived(_names.IAM_ROLE, "build"),
+            assume_role_policy=trust_policy("codebuild.amazonaws.com"),
+            tags=tags,
+        )
+        IamRolePolicy(
+            self,
+            "build-policy",
+            role=build_role.id,
+            name="build",
+            policy=policy_document(
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": "ecr:GetAuthorizationToken",
+                        "Resource": "*",
+                    },  # AWS supports no narrower resource
+                    {
+                        "Effect": "Allow",
+                        "Action": [
+                            "ecr:BatchCheckLayerAvailability",
+                            "ecr:BatchGetImage",
+                            "ecr:GetDownloadUrlForLayer",
+                            "ecr:InitiateLayerUpload",
+                            "ecr:UploadLayerPart",
+                            "ecr:CompleteLayerUpload",
+                            "ecr:PutImage",
+                        ],
+                        "Resource": repository.arn,
+                    },
+                    {
+                        "Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        "Resource": f"{build_logs.arn}:*",
+                    },
+                    {
+                        "Effect": "Allow",
+                        "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                        "Resource": f"{artifacts.arn}/*",
+                    },
+                ]
+            ),
+        )
         project = CodebuildProject(
-            self, "build", name=derived(_names.CODEBUILD_PROJECT, "Build"), service_role=build_role.arn, build_timeout=config.build_timeout_minutes,
+            self,
+            "build",
+            name=derived(_names.CODEBUILD_PROJECT, "Build"),
+            service_role=build_role.arn,
+            build_timeout=config.build_timeout_minutes,
             source={"type": "CODEPIPELINE", "buildspec": literal(config.buildspec)},
             artifacts={"type": "CODEPIPELINE"},
             environment=CodebuildProjectEnvironment(
-                type="LINUX_CONTAINER", image=config.build_image, compute_type=config.compute_type, privileged_mode=True,
+                type="LINUX_CONTAINER",
+                image=config.build_image,
+                compute_type=config.compute_type,
+                privileged_mode=True,
                 environment_variable=[
                     CodebuildProjectEnvironmentEnvironmentVariable(name=name, value=value)
                     for name, value in (
-                        ("AWS_ACCOUNT_ID", account.account_id), ("AWS_DEFAULT_REGION", region.name),
-                        ("REPOSITORY_URI", repository.url), ("CONTAINER_NAME", service.container_name),
+                        ("AWS_ACCOUNT_ID", account.account_id),
+                        ("AWS_DEFAULT_REGION", region.name),
+                        ("REPOSITORY_URI", repository.url),
+                        ("CONTAINER_NAME", service.container_name),
                     )
                 ],
             ),
@@ -208,42 +287,111 @@ class Pipeline(Construct):
         skip_check(project, "CKV_AWS_316", "docker build needs privileged mode; the build role can push to one repository only")
 
         task_definitions = f"arn:aws:ecs:{region.name}:{account.account_id}:task-definition/{service.task_definition_family}:*"
-        pipeline_role = IamRole(self, "pipeline-role", name=derived(_names.IAM_ROLE, "pipeline"), assume_role_policy=trust_policy("codepipeline.amazonaws.com"), tags=tags)
-        IamRolePolicy(self, "pipeline-policy", role=pipeline_role.id, name="pipeline", policy=policy_document([
-            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], "Resource": f"{artifacts.arn}/*"},
-            {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
-            *source_statements,
-            {"Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": project.arn},
-            {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService"], "Resource": service.service_arn},
-            {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": task_definitions},
-            # The ECS deploy action's remaining calls support no resource-level permissions;
-            # the task calls are held to this cluster by condition.
-            {"Effect": "Allow", "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "Resource": "*"},
-            {"Effect": "Allow", "Action": ["ecs:DescribeTasks", "ecs:ListTasks"], "Resource": "*",
-             "Condition": {"ArnEquals": {"ecs:cluster": service.cluster_arn}}},
-            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": [service.task_role_arn, service.execution_role_arn],
-             "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
-        ]))
+        pipeline_role = IamRole(
+            self,
+            "pipeline-role",
+            name=derived(_names.IAM_ROLE, "pipeline"),
+            assume_role_policy=trust_policy("codepipeline.amazonaws.com"),
+            tags=tags,
+        )
+        IamRolePolicy(
+            self,
+            "pipeline-policy",
+            role=pipeline_role.id,
+            name="pipeline",
+            policy=policy_document(
+                [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                        "Resource": f"{artifacts.arn}/*",
+                    },
+                    {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
+                    *source_statements,
+                    {"Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": project.arn},
+                    {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService"], "Resource": service.service_arn},
+                    {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": task_definitions},
+                    # The ECS deploy action's remaining calls support no resource-level permissions;
+                    # the task calls are held to this cluster by condition.
+                    {"Effect": "Allow", "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "Resource": "*"},
+                    {
+                        "Effect": "Allow",
+                        "Action": ["ecs:DescribeTasks", "ecs:ListTasks"],
+                        "Resource": "*",
+                        "Condition": {"ArnEquals": {"ecs:cluster": service.cluster_arn}},
+                    },
+                    {
+                        "Effect": "Allow",
+                        "Action": "iam:PassRole",
+                        "Resource": [service.task_role_arn, service.execution_role_arn],
+                        "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+                    },
+                ]
+            ),
+        )
 
         stages = [
             CodepipelineStage(name="Source", action=[source_action]),
-            CodepipelineStage(name="Build", action=[CodepipelineStageAction(
-                name="Build", category="Build", owner="AWS", provider="CodeBuild", version="1",
-                input_artifacts=["source"], output_artifacts=["build"], configuration={"ProjectName": project.name},
-            )]),
+            CodepipelineStage(
+                name="Build",
+                action=[
+                    CodepipelineStageAction(
+                        name="Build",
+                        category="Build",
+                        owner="AWS",
+                        provider="CodeBuild",
+                        version="1",
+                        input_artifacts=["source"],
+                        output_artifacts=["build"],
+                        configuration={"ProjectName": project.name},
+                    )
+                ],
+            ),
         ]
         if config.manual_approval:
-            stages.append(CodepipelineStage(name="Approve", action=[CodepipelineStageAction(
-                name="Approve", category="Approval", owner="AWS", provider="Manual", version="1",
-            )]))
-        stages.append(CodepipelineStage(name="Deploy", action=[CodepipelineStageAction(
-            name="Deploy", category="Deploy", owner="AWS", provider="ECS", version="1", input_artifacts=["build"],
-            configuration={"ClusterName": service.cluster_name, "ServiceName": service.service_name, "FileName": "imagedefinitions.json"},
-        )]))
+            stages.append(
+                CodepipelineStage(
+                    name="Approve",
+                    action=[
+                        CodepipelineStageAction(
+                            name="Approve",
+                            category="Approval",
+                            owner="AWS",
+                            provider="Manual",
+                            version="1",
+                        )
+                    ],
+                )
+            )
+        stages.append(
+            CodepipelineStage(
+                name="Deploy",
+                action=[
+                    CodepipelineStageAction(
+                        name="Deploy",
+                        category="Deploy",
+                        owner="AWS",
+                        provider="ECS",
+                        version="1",
+                        input_artifacts=["build"],
+                        configuration={
+                            "ClusterName": service.cluster_name,
+                            "ServiceName": service.service_name,
+                            "FileName": "imagedefinitions.json",
+                        },
+                    )
+                ],
+            )
+        )
         pipeline = Codepipeline(
-            self, "pipeline", name=name, role_arn=pipeline_role.arn, pipeline_type="V2",
+            self,
+            "pipeline",
+            name=name,
+            role_arn=pipeline_role.arn,
+            pipeline_type="V2",
             artifact_store=[CodepipelineArtifactStore(location=artifacts.name, type="S3")],
-            stage=stages, tags=tags,
+            stage=stages,
+            tags=tags,
         )
         skip_check(pipeline, "CKV_AWS_219", AWS_MANAGED_KEYS)
         self.push_rule = self.trigger_role = None
@@ -266,40 +414,105 @@ class Pipeline(Construct):
             self.clone_url_http = self.clone_url_ssh = None
             self.source_repository = None
             action = CodepipelineStageAction(
-                name="Source", category="Source", owner="AWS", provider="CodeStarSourceConnection", version="1", output_artifacts=["source"],
-                configuration={"ConnectionArn": config.github_connection_arn, "FullRepositoryId": config.github_repository, "BranchName": config.branch},
+                name="Source",
+                category="Source",
+                owner="AWS",
+                provider="CodeStarSourceConnection",
+                version="1",
+                output_artifacts=["source"],
+                configuration={
+                    "ConnectionArn": config.github_connection_arn,
+                    "FullRepositoryId": config.github_repository,
+                    "BranchName": config.branch,
+                },
             )
-            return action, [{"Effect": "Allow", "Action": "codestar-connections:UseConnection", "Resource": config.github_connection_arn}]
+            return action, [
+                {"Effect": "Allow", "Action": "codestar-connections:UseConnection", "Resource": config.github_connection_arn}
+            ]
         repository = CodecommitRepository(
-            self, "source",
-            repository_name=config.repository_name if config.repository_name is not None else _names.CODECOMMIT_REPOSITORY.unique(self, "source"),
-            description=config.repository_description if config.repository_description is not None else f"Source of the {self._name} pipeline",
+            self,
+            "source",
+            repository_name=config.repository_name
+            if config.repository_name is not None
+            else _names.CODECOMMIT_REPOSITORY.unique(self, "source"),
+            description=config.repository_description
+            if config.repository_description is not None
+            else f"Source of the {self._name} pipeline",
             tags=tags,
         )
         self.source_repository = repository
-        skip_check(repository, "CKV2_AWS_37", "pushes to the branch deploy through the pipeline, not through pull requests; manual_approval gates releases")
+        skip_check(
+            repository,
+            "CKV2_AWS_37",
+            "pushes to the branch deploy through the pipeline, not through pull requests; manual_approval gates releases",
+        )
         self._codecommit_arn = repository.arn
         self.clone_url_http = repository.clone_url_http
         self.clone_url_ssh = repository.clone_url_ssh
         action = CodepipelineStageAction(
-            name="Source", category="Source", owner="AWS", provider="CodeCommit", version="1", output_artifacts=["source"],
-            configuration={"RepositoryName": repository.repository_name, "BranchName": config.branch, "PollForSourceChanges": "false"},
+            name="Source",
+            category="Source",
+            owner="AWS",
+            provider="CodeCommit",
+            version="1",
+            output_artifacts=["source"],
+            configuration={
+                "RepositoryName": repository.repository_name,
+                "BranchName": config.branch,
+                "PollForSourceChanges": "false",
+            },
         )
-        return action, [{"Effect": "Allow", "Action": [
-            "codecommit:GetBranch", "codecommit:GetCommit", "codecommit:UploadArchive",
-            "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive",
-        ], "Resource": repository.arn}]
+        return action, [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "codecommit:GetBranch",
+                    "codecommit:GetCommit",
+                    "codecommit:UploadArchive",
+                    "codecommit:GetUploadArchiveStatus",
+                    "codecommit:CancelUploadArchive",
+                ],
+                "Resource": repository.arn,
+            }
+        ]
 
     def _push_trigger(self, config: PipelineConfig, pipeline_arn: str, tags: dict | None, derived: Any) -> None:
         """Start the pipeline on every push to the branch (EventBridge, instead of polling)."""
-        rule = CloudwatchEventRule(self, "on-push", name=derived(_names.EVENT_RULE, "on-push"), tags=tags, event_pattern=jsonencode({
-            "source": ["aws.codecommit"], "detail-type": ["CodeCommit Repository State Change"],
-            "resources": [self._codecommit_arn],
-            "detail": {"event": ["referenceCreated", "referenceUpdated"], "referenceType": ["branch"], "referenceName": [config.branch]},
-        }))
-        role = IamRole(self, "trigger-role", name=derived(_names.IAM_ROLE, "trigger"), assume_role_policy=trust_policy("events.amazonaws.com"), tags=tags)
-        IamRolePolicy(self, "trigger-policy", role=role.id, name="start-pipeline", policy=policy_document([
-            {"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": pipeline_arn},
-        ]))
+        rule = CloudwatchEventRule(
+            self,
+            "on-push",
+            name=derived(_names.EVENT_RULE, "on-push"),
+            tags=tags,
+            event_pattern=jsonencode(
+                {
+                    "source": ["aws.codecommit"],
+                    "detail-type": ["CodeCommit Repository State Change"],
+                    "resources": [self._codecommit_arn],
+                    "detail": {
+                        "event": ["referenceCreated", "referenceUpdated"],
+                        "referenceType": ["branch"],
+                        "referenceName": [config.branch],
+                    },
+                }
+            ),
+        )
+        role = IamRole(
+            self,
+            "trigger-role",
+            name=derived(_names.IAM_ROLE, "trigger"),
+            assume_role_policy=trust_policy("events.amazonaws.com"),
+            tags=tags,
+        )
+        IamRolePolicy(
+            self,
+            "trigger-policy",
+            role=role.id,
+            name="start-pipeline",
+            policy=policy_document(
+                [
+                    {"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": pipeline_arn},
+                ]
+            ),
+        )
         CloudwatchEventTarget(self, "on-push-target", rule=rule.name, arn=pipeline_arn, role_arn=role.arn)
         self.push_rule, self.trigger_role = rule, role

@@ -6,8 +6,8 @@ is neither replicated nor access-logged.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
@@ -82,30 +82,65 @@ class PrivateBucket(Construct):
             raise ConfigError("config", config, "must be a PrivateBucketConfig")
         super().__init__(scope, id)
         prefix = config.name_prefix if config.name_prefix is not None else _names.S3_BUCKET_PREFIX.unique(self)
-        bucket = S3Bucket(self, "bucket", bucket_prefix=f"{prefix}-", force_destroy=config.force_destroy, tags=dict(config.tags) or None)
-        skip_check(bucket, "CKV_AWS_145", "SSE-S3 (AES-256) with bucket keys; no customer-managed KMS key by design (docs/SECURITY.md)")
-        skip_check(bucket, "CKV_AWS_144", "contents are rebuilt from the repository; a copy in a second region would restore nothing new")
-        skip_check(bucket, "CKV_AWS_18", "read and written only by this app's roles and services; CloudTrail data events are the account's record of object access")
+        bucket = S3Bucket(
+            self, "bucket", bucket_prefix=f"{prefix}-", force_destroy=config.force_destroy, tags=dict(config.tags) or None
+        )
+        skip_check(
+            bucket, "CKV_AWS_145", "SSE-S3 (AES-256) with bucket keys; no customer-managed KMS key by design (docs/SECURITY.md)"
+        )
+        skip_check(
+            bucket, "CKV_AWS_144", "contents are rebuilt from the repository; a copy in a second region would restore nothing new"
+        )
+        skip_check(
+            bucket,
+            "CKV_AWS_18",
+            "read and written only by this app's roles and services; CloudTrail data events are the account's record of object access",
+        )
         skip_check(bucket, "CKV2_AWS_62", "nothing consumes the bucket's events")
         self.public_access_block = S3BucketPublicAccessBlock(
-            self, "public-access-block", bucket=bucket.id,
-            block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
+            self,
+            "public-access-block",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
         )
-        self.ownership_controls = S3BucketOwnershipControls(self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"})
+        self.ownership_controls = S3BucketOwnershipControls(
+            self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
+        )
         versioning = S3BucketVersioningA(self, "versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"})
         self.encryption = S3BucketServerSideEncryptionConfigurationA(
-            self, "encryption", bucket=bucket.id,
-            rule=[S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default={"sse_algorithm": "AES256"}, bucket_key_enabled=True,
-            )],
+            self,
+            "encryption",
+            bucket=bucket.id,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default={"sse_algorithm": "AES256"},
+                    bucket_key_enabled=True,
+                )
+            ],
         )
         self.lifecycle = S3BucketLifecycleConfiguration(
-            self, "lifecycle", bucket=bucket.id, depends_on=[versioning],
-            rule=[S3BucketLifecycleConfigurationRule(
-                id="expire-old-versions", status="Enabled", filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                noncurrent_version_expiration=[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=config.noncurrent_version_days)],
-                abort_incomplete_multipart_upload=[S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)],
-            )],
+            self,
+            "lifecycle",
+            bucket=bucket.id,
+            depends_on=[versioning],
+            rule=[
+                S3BucketLifecycleConfigurationRule(
+                    id="expire-old-versions",
+                    status="Enabled",
+                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    noncurrent_version_expiration=[
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=config.noncurrent_version_days
+                        )
+                    ],
+                    abort_incomplete_multipart_upload=[
+                        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
+                    ],
+                )
+            ],
         )
         self.bucket = bucket
         self.versioning = versioning

@@ -3,7 +3,8 @@ the construct that made the thing, or a plain value object such as ``ExistingNet
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 
 class NetworkRef(Protocol):

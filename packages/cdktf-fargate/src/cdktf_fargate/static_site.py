@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Mapping
 
 from cdktf_cdktf_provider_aws.cloudfront_distribution import (
     CloudfrontDistribution,
@@ -44,7 +44,15 @@ from .private_bucket import PrivateBucket, PrivateBucketConfig
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
 
 
 class PriceClass(str, Enum):
@@ -78,12 +86,19 @@ class StaticSiteConfig:
             raise ConfigError("site_dir", str(self.site_dir), "must be a directory that holds index.html")
         generated = _checks.string_mapping("generated_files", self.generated_files)
         for name in generated:
-            _checks.matches("generated_files", name, r"[A-Za-z0-9_.-]+", "file names must be plain names (letters, digits, '.', '_', '-')")
+            _checks.matches(
+                "generated_files", name, r"[A-Za-z0-9_.-]+", "file names must be plain names (letters, digits, '.', '_', '-')"
+            )
         object.__setattr__(self, "generated_files", generated)
         if self.name is not None:
             _names.SITE_NAME.check("name", self.name)
         object.__setattr__(self, "price_class", _checks.one_of("price_class", self.price_class, PriceClass))
-        _checks.matches("api_path_pattern", self.api_path_pattern, r"/[A-Za-z0-9_./*-]{0,254}", "must be a CloudFront path pattern starting with '/'")
+        _checks.matches(
+            "api_path_pattern",
+            self.api_path_pattern,
+            r"/[A-Za-z0-9_./*-]{0,254}",
+            "must be a CloudFront path pattern starting with '/'",
+        )
         _checks.boolean("force_destroy", self.force_destroy)
         object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
@@ -132,35 +147,77 @@ class StaticSite(Construct):
         if not isinstance(config, StaticSiteConfig):
             raise ConfigError("config", config, "must be a StaticSiteConfig")
         if api_domain_name is not None and not isinstance(api_domain_name, str):
-            raise ConfigError("api_domain_name", api_domain_name, "must be a domain name (or a token), or None for a site without an API")
+            raise ConfigError(
+                "api_domain_name", api_domain_name, "must be a domain name (or a token), or None for a site without an API"
+            )
         super().__init__(scope, id)
         tags = dict(config.tags) or None
         name = config.name if config.name is not None else _names.SITE_NAME.unique(self)
-        bucket = PrivateBucket(self, "content", config=PrivateBucketConfig(name_prefix=_names.S3_BUCKET_PREFIX.fit(name), force_destroy=config.force_destroy, tags=config.tags))
+        bucket = PrivateBucket(
+            self,
+            "content",
+            config=PrivateBucketConfig(
+                name_prefix=_names.S3_BUCKET_PREFIX.fit(name), force_destroy=config.force_destroy, tags=config.tags
+            ),
+        )
         access_control = CloudfrontOriginAccessControl(
-            self, "origin-access", name=_names.ORIGIN_ACCESS_CONTROL.fit(f"{name}-oac"), description=f"{name}: CloudFront reads the private bucket",
-            origin_access_control_origin_type="s3", signing_behavior="always", signing_protocol="sigv4",
+            self,
+            "origin-access",
+            name=_names.ORIGIN_ACCESS_CONTROL.fit(f"{name}-oac"),
+            description=f"{name}: CloudFront reads the private bucket",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
         )
         headers = security_headers_policy(self, name)
-        origins = [CloudfrontDistributionOrigin(origin_id="site", domain_name=bucket.regional_domain_name, origin_access_control_id=access_control.id)]
+        origins = [
+            CloudfrontDistributionOrigin(
+                origin_id="site", domain_name=bucket.regional_domain_name, origin_access_control_id=access_control.id
+            )
+        ]
         api_behaviors = []
         if api_domain_name is not None:
-            origins.append(CloudfrontDistributionOrigin(
-                origin_id="api", domain_name=api_domain_name,
-                custom_origin_config={"http_port": 80, "https_port": 443, "origin_protocol_policy": "http-only", "origin_ssl_protocols": ["TLSv1.2"]},
-            ))
-            api_behaviors.append(CloudfrontDistributionOrderedCacheBehavior(
-                path_pattern=config.api_path_pattern, target_origin_id="api", viewer_protocol_policy="redirect-to-https", compress=True,
-                allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], cached_methods=["GET", "HEAD"],
-                cache_policy_id=CACHING_DISABLED, origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
-            ))
+            origins.append(
+                CloudfrontDistributionOrigin(
+                    origin_id="api",
+                    domain_name=api_domain_name,
+                    custom_origin_config={
+                        "http_port": 80,
+                        "https_port": 443,
+                        "origin_protocol_policy": "http-only",
+                        "origin_ssl_protocols": ["TLSv1.2"],
+                    },
+                )
+            )
+            api_behaviors.append(
+                CloudfrontDistributionOrderedCacheBehavior(
+                    path_pattern=config.api_path_pattern,
+                    target_origin_id="api",
+                    viewer_protocol_policy="redirect-to-https",
+                    compress=True,
+                    allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                    cached_methods=["GET", "HEAD"],
+                    cache_policy_id=CACHING_DISABLED,
+                    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
+                )
+            )
         distribution = CloudfrontDistribution(
-            self, "distribution", enabled=True, comment=f"{name}: static page and its API" if api_domain_name is not None else f"{name}: static page",
-            default_root_object="index.html", price_class=config.price_class.value, is_ipv6_enabled=True, http_version="http2and3",
+            self,
+            "distribution",
+            enabled=True,
+            comment=f"{name}: static page and its API" if api_domain_name is not None else f"{name}: static page",
+            default_root_object="index.html",
+            price_class=config.price_class.value,
+            is_ipv6_enabled=True,
+            http_version="http2and3",
             origin=origins,
             default_cache_behavior={
-                "target_origin_id": "site", "viewer_protocol_policy": "redirect-to-https", "compress": True,
-                "allowed_methods": ["GET", "HEAD"], "cached_methods": ["GET", "HEAD"], "cache_policy_id": CACHING_OPTIMIZED,
+                "target_origin_id": "site",
+                "viewer_protocol_policy": "redirect-to-https",
+                "compress": True,
+                "allowed_methods": ["GET", "HEAD"],
+                "cached_methods": ["GET", "HEAD"],
+                "cache_policy_id": CACHING_OPTIMIZED,
                 "response_headers_policy_id": headers.id,
             },
             ordered_cache_behavior=api_behaviors or None,
@@ -170,17 +227,33 @@ class StaticSite(Construct):
         )
         for check_id, reason in DISTRIBUTION_CHECKS_NOT_MET.items():
             skip_check(distribution, check_id, reason)
-        self.bucket_policy = S3BucketPolicy(self, "read-by-distribution", bucket=bucket.bucket.id, policy=policy_document([{
-            "Sid": "CloudFrontReadsThroughOriginAccessControl",
-            "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
-            "Action": "s3:GetObject", "Resource": f"{bucket.arn}/*",
-            "Condition": {"StringEquals": {"AWS:SourceArn": distribution.arn}},
-        }]))
+        self.bucket_policy = S3BucketPolicy(
+            self,
+            "read-by-distribution",
+            bucket=bucket.bucket.id,
+            policy=policy_document(
+                [
+                    {
+                        "Sid": "CloudFrontReadsThroughOriginAccessControl",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudfront.amazonaws.com"},
+                        "Action": "s3:GetObject",
+                        "Resource": f"{bucket.arn}/*",
+                        "Condition": {"StringEquals": {"AWS:SourceArn": distribution.arn}},
+                    }
+                ]
+            ),
+        )
         self.files = {}
         for key, content in config.files().items():
             self.files[key] = S3Object(
-                self, f"file-{key}", bucket=bucket.bucket.id, key=key, content=literal(content.decode()),
-                content_type=content_type(key), etag=hashlib.md5(content).hexdigest(),
+                self,
+                f"file-{key}",
+                bucket=bucket.bucket.id,
+                key=key,
+                content=literal(content.decode()),
+                content_type=content_type(key),
+                etag=hashlib.md5(content).hexdigest(),
             )
 
         self.bucket_name: str = bucket.name
@@ -197,14 +270,22 @@ class StaticSite(Construct):
 def security_headers_policy(scope: Construct, name: str) -> CloudfrontResponseHeadersPolicy:
     """HSTS, no MIME sniffing, no framing and a strict referrer policy on every file of the page."""
     return CloudfrontResponseHeadersPolicy(
-        scope, "security-headers", name=_names.RESPONSE_HEADERS_POLICY.fit(f"{name}-security-headers"), comment=f"{name}: security headers on the page",
+        scope,
+        "security-headers",
+        name=_names.RESPONSE_HEADERS_POLICY.fit(f"{name}-security-headers"),
+        comment=f"{name}: security headers on the page",
         security_headers_config=CloudfrontResponseHeadersPolicySecurityHeadersConfig(
             strict_transport_security=CloudfrontResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurity(
-                access_control_max_age_sec=31536000, include_subdomains=True, preload=True, override=True,
+                access_control_max_age_sec=31536000,
+                include_subdomains=True,
+                preload=True,
+                override=True,
             ),
             content_type_options=CloudfrontResponseHeadersPolicySecurityHeadersConfigContentTypeOptions(override=True),
             frame_options=CloudfrontResponseHeadersPolicySecurityHeadersConfigFrameOptions(frame_option="DENY", override=True),
-            referrer_policy=CloudfrontResponseHeadersPolicySecurityHeadersConfigReferrerPolicy(referrer_policy="strict-origin-when-cross-origin", override=True),
+            referrer_policy=CloudfrontResponseHeadersPolicySecurityHeadersConfigReferrerPolicy(
+                referrer_policy="strict-origin-when-cross-origin", override=True
+            ),
         ),
     )
 
@@ -218,4 +299,3 @@ DISTRIBUTION_CHECKS_NOT_MET = {
     "CKV_AWS_374": "the page is for readers in every country",
     "CKV_AWS_310": "one region by design; the content bucket is rebuilt by a deploy",
 }
-

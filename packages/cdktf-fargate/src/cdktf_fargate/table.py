@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable, DynamodbTableAttribute
 from constructs import Construct
@@ -12,10 +13,19 @@ from . import _checks, _names
 from ._terraform import AWS_MANAGED_KEYS, skip_check
 from .errors import ConfigError
 
-ITEM_ACTIONS = frozenset({
-    "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem",
-    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
-})
+ITEM_ACTIONS = frozenset(
+    {
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,12 @@ class TableConfig:
     def __post_init__(self) -> None:
         if self.name is not None:
             _names.DYNAMODB_TABLE.check("name", self.name)
-        _checks.matches("partition_key", self.partition_key, r"[A-Za-z_][A-Za-z0-9_]{0,254}", "must be an attribute name: letters, digits and '_'")
+        _checks.matches(
+            "partition_key",
+            self.partition_key,
+            r"[A-Za-z_][A-Za-z0-9_]{0,254}",
+            "must be an attribute name: letters, digits and '_'",
+        )
         _checks.boolean("point_in_time_recovery", self.point_in_time_recovery)
         _checks.boolean("deletion_protection", self.deletion_protection)
         object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
@@ -62,7 +77,11 @@ class Table(Construct):
             raise ConfigError("config", config, "must be a TableConfig")
         super().__init__(scope, id)
         table = DynamodbTable(
-            self, "table", name=config.name if config.name is not None else _names.DYNAMODB_TABLE.unique(self), billing_mode="PAY_PER_REQUEST", hash_key=config.partition_key,
+            self,
+            "table",
+            name=config.name if config.name is not None else _names.DYNAMODB_TABLE.unique(self),
+            billing_mode="PAY_PER_REQUEST",
+            hash_key=config.partition_key,
             attribute=[DynamodbTableAttribute(name=config.partition_key, type="N")],
             point_in_time_recovery={"enabled": config.point_in_time_recovery},
             server_side_encryption={"enabled": True},
