@@ -15,10 +15,8 @@ from __future__ import annotations
 import sys
 
 from cdktf import App, TerraformOutput, TerraformStack
-from cdktf_cdktf_provider_aws.data_aws_acm_certificate import DataAwsAcmCertificate
-from cdktf_cdktf_provider_aws.data_aws_subnets import DataAwsSubnets
-from cdktf_cdktf_provider_aws.data_aws_vpc import DataAwsVpc
 
+# Imported before the provider bindings, so that synth loads only the provider types in use.
 from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
@@ -27,6 +25,11 @@ from cdktf_fargate import (
     LoadBalancedFargateService,
     LoadBalancedFargateServiceConfig,
 )
+
+# isort: split
+from cdktf_cdktf_provider_aws.data_aws_acm_certificate import DataAwsAcmCertificate
+from cdktf_cdktf_provider_aws.data_aws_subnets import DataAwsSubnets
+from cdktf_cdktf_provider_aws.data_aws_vpc import DataAwsVpc
 
 STACK = "Platform-Services"
 ENV_PREFIX = "PLATFORM_"
