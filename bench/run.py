@@ -114,7 +114,7 @@ def synth_section(command: str) -> list[str]:
         "",
         f"aws-cdk-lib {versions['aws-cdk-lib']} checks every synthesized template with a built-in CloudFormation validator",
         "(`@aws/cloudformation-validate`, WebAssembly) unless `CDK_VALIDATION=false`; that is most of its synth time here.",
-        "cdktf checks nothing comparable during synth, so the second ratio compares like with like.",
+        "cdktf runs no comparable check of the JSON it writes (Terraform validates at plan), so the second ratio compares like with like.",
     ]
     if figures["code_changed_during_run"]:
         lines += ["", "**The code changed during this run** (shared checkout): the figures mix two versions of it; measure again."]
