@@ -44,8 +44,11 @@ HEADER = [
 # Sections in the order the report lists them; headings are how a partial run finds its section.
 SYNTH = "Synth"
 SECTION_ORDER = (
-    SYNTH, "Local AWS round trip", "Service: `GET /todos` under load",
-    "Service under load with writes (DynamoDB store on the local AWS)", "What fast synth saves elsewhere",
+    SYNTH,
+    "Local AWS round trip",
+    "Service: `GET /todos` under load",
+    "Service under load with writes (DynamoDB store on the local AWS)",
+    "What fast synth saves elsewhere",
 )
 # Headings a full run replaces with a new one: the old section goes.
 REPLACED = {"What fast synth saves elsewhere": "What the lazy provider import saves elsewhere"}
@@ -93,8 +96,10 @@ def synth_section(command: str) -> list[str]:
 
     def row(key: str) -> str:
         f = v[key]
-        return (f"| {f['label']} | {f['median']:.2f} s | {f['min']:.2f} s | {f['max']:.2f} s "
-                f"| {f['ratio_to_awscdk']:.2f} | {f['ratio_to_awscdk_novalidate']:.2f} |")
+        return (
+            f"| {f['label']} | {f['median']:.2f} s | {f['min']:.2f} s | {f['max']:.2f} s "
+            f"| {f['ratio_to_awscdk']:.2f} | {f['ratio_to_awscdk_novalidate']:.2f} |"
+        )
 
     lines = [
         measured_line(command) + f" Node {versions['node']}.",
@@ -117,16 +122,25 @@ def synth_section(command: str) -> list[str]:
         "cdktf runs no comparable check of the JSON it writes (Terraform validates at plan), so the second ratio compares like with like.",
     ]
     if figures["code_changed_during_run"]:
-        lines += ["", "**The code changed during this run** (shared checkout): the figures mix two versions of it; measure again."]
+        lines += [
+            "",
+            "**The code changed during this run** (shared checkout): the figures mix two versions of it; measure again.",
+        ]
     if not figures["fast_off_switch_read"]:
-        lines += ["", f"`{off_name}` was not read by `packages/` throughout this run: the speed-up-off row may measure the default."]
+        lines += [
+            "",
+            f"`{off_name}` was not read by `packages/` throughout this run: the speed-up-off row may measure the default.",
+        ]
     lines += [
         "",
         "Against the import floor (same runs):",
         "",
         "| what | median | ratio to floor |",
         "|---|---:|---:|",
-        *[f"| {v[key]['label']} | {v[key]['median']:.2f} s | {v[key]['median'] / floor:.2f} |" for key in ("floor", "ours_fast_off", "ours")],
+        *[
+            f"| {v[key]['label']} | {v[key]['median']:.2f} s | {v[key]['median'] / floor:.2f} |"
+            for key in ("floor", "ours_fast_off", "ours")
+        ],
         "",
         "Goal: `python main.py` <= 1.2 x the floor with the speed-up off, and <= 0.4 x the floor with it on (the default).",
     ]
@@ -152,8 +166,11 @@ def median_of(label: str, command: list[str], env: dict[str, str]) -> float:
 def create_table(endpoint: str) -> None:
     import boto3
 
-    boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test").create_table(
-        TableName="bench-todos", BillingMode="PAY_PER_REQUEST",
+    boto3.client(
+        "dynamodb", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    ).create_table(
+        TableName="bench-todos",
+        BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
     )
@@ -170,12 +187,14 @@ def main(argv: list[str]) -> None:
     command = f"`make bench` (`python bench/run.py`; `BENCH_RUNS={RUNS}`)"
     tools = toolchain.load(ROOT)
     port = toolchain.free_port()
-    env = tools.env({
-        "TODOLIST_ENV": "local",
-        "TODOLIST_LOCAL_AWS_PORT": str(port),
-        "TODOLIST_SERVICE_PORT": str(toolchain.free_port()),
-        "TODOLIST_CDKTF_OUT": "build/bench/cdktf.out",  # keeps the user's cdktf.out and its backend settings
-    })
+    env = tools.env(
+        {
+            "TODOLIST_ENV": "local",
+            "TODOLIST_LOCAL_AWS_PORT": str(port),
+            "TODOLIST_SERVICE_PORT": str(toolchain.free_port()),
+            "TODOLIST_CDKTF_OUT": "build/bench/cdktf.out",  # keeps the user's cdktf.out and its backend settings
+        }
+    )
     synth = synth_section(command)
     off_name, _, off_value = synth_bench.FAST_OFF.partition("=")
     fast_off = {**env, off_name: off_value}
@@ -194,17 +213,26 @@ def main(argv: list[str]) -> None:
     finally:
         subprocess.run(devkit + ["down"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
-    print(f"==> GET /todos under wrk: {service_bench.CONNECTIONS} connections, {service_bench.DURATION_S} s each, loopback", flush=True)
+    print(
+        f"==> GET /todos under wrk: {service_bench.CONNECTIONS} connections, {service_bench.DURATION_S} s each, loopback",
+        flush=True,
+    )
     local_aws = LocalAws.start_on_free_port(ROOT / "build" / "bench" / "local-aws.log")
     try:
         table_env = {
-            **os.environ, "TODO_TABLE_NAME": "bench-todos", "TODO_DYNAMODB_ENDPOINT": local_aws.endpoint,
-            "TODO_AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+            **os.environ,
+            "TODO_TABLE_NAME": "bench-todos",
+            "TODO_DYNAMODB_ENDPOINT": local_aws.endpoint,
+            "TODO_AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
         }
         create_table(local_aws.endpoint)
         subprocess.run([PY, "-m", "todo_service.seed"], cwd=ROOT / "app", env=table_env, check=True, stdout=subprocess.DEVNULL)
         loads = service_bench.run(toolchain.free_port, table_env)
-        print(f"==> mixed load on the DynamoDB store: {load_bench.CONNECTIONS} connections, {load_bench.DURATION_S} s", flush=True)
+        print(
+            f"==> mixed load on the DynamoDB store: {load_bench.CONNECTIONS} connections, {load_bench.DURATION_S} s", flush=True
+        )
         mixed = load_bench.run(toolchain.free_port, table_env, ROOT / "build" / "bench" / "acked-writes.txt")
     finally:
         local_aws.stop()
@@ -216,50 +244,52 @@ def main(argv: list[str]) -> None:
     unit_on = median_of("pytest -m unit, fast synth on", pytest, env)
 
     measured = measured_line(command) + f" Medians of {RUNS} runs where it says median."
-    record({
-        SYNTH: synth,
-        "Local AWS round trip": [
-            measured,
-            "",
-            "| what | wall time |",
-            "|---|---:|",
-            f"| `make up` from an empty local AWS (start it, bootstrap state, `cdktf deploy` every stack) | {up:.1f} s |",
-            f"| `make diff` right after (one synth, `cdktf diff` of every stack: no changes) | {diff:.1f} s |",
-        ],
-        "Service: `GET /todos` under load": [
-            measured,
-            "",
-            f"`wrk -t2 -c{service_bench.CONNECTIONS} -d{service_bench.DURATION_S}s --latency` after a 3 s warm-up, loopback, server and wrk on the same 2 cores.",
-            "gunicorn runs with `app/gunicorn.conf.py` as in the container: 4 sync workers with the file store, 2 gthread workers x 4 threads with DynamoDB.",
-            "",
-            "| server | requests/s | p99 latency | non-2xx or socket errors |",
-            "|---|---:|---:|---:|",
-            *[f"| {r.label} | {r.requests_per_s:.0f} | {r.p99_ms:.1f} ms | {r.non_2xx} |" for r in loads],
-            "",
-            f"Throughput ratio (a)/(b): **{ours.requests_per_s / seed_style.requests_per_s:.2f}** (goal >= 5); p99 of (a): **{ours.p99_ms:.1f} ms** (goal <= 10 ms).",
-        ],
-        "Service under load with writes (DynamoDB store on the local AWS)": [
-            measured,
-            "",
-            f"`wrk -t2 -c{load_bench.CONNECTIONS} -d{mixed.seconds}s --timeout 10s -s bench/write_mix.lua`: `GET /todos` with "
-            f"{load_bench.WRITE_SHARE:.0%} `POST /todos`; afterwards every acknowledged write is read back by id and looked up in the list.",
-            "",
-            "| requests | requests/s | p99 latency | non-2xx or socket errors | writes acknowledged | writes lost |",
-            "|---:|---:|---:|---:|---:|---:|",
-            f"| {mixed.load.requests} | {mixed.load.requests_per_s:.0f} | {mixed.load.p99_ms:.0f} ms | {mixed.load.non_2xx} | {mixed.writes_acknowledged} | {len(mixed.writes_lost)} |",
-            "",
-            "Throughput is bounded by the local AWS (moto answers each DynamoDB call in Python, and every",
-            "`GET /todos` scans a table that grows by each write); the figures that matter are the last two.",
-        ],
-        "What fast synth saves elsewhere": [
-            measured,
-            "",
-            f"| what | fast synth off (`{synth_bench.FAST_OFF}`) | on (default) | ratio |",
-            "|---|---:|---:|---:|",
-            f"| `cdktf diff TodoList-Network` (synth + plan, median) | {diff_off:.1f} s | {diff_on:.1f} s | {diff_on / diff_off:.2f} |",
-            f"| `pytest -m unit` (median) | {unit_off:.1f} s | {unit_on:.1f} s | {unit_on / unit_off:.2f} |",
-        ],
-    })
+    record(
+        {
+            SYNTH: synth,
+            "Local AWS round trip": [
+                measured,
+                "",
+                "| what | wall time |",
+                "|---|---:|",
+                f"| `make up` from an empty local AWS (start it, bootstrap state, `cdktf deploy` every stack) | {up:.1f} s |",
+                f"| `make diff` right after (one synth, `cdktf diff` of every stack: no changes) | {diff:.1f} s |",
+            ],
+            "Service: `GET /todos` under load": [
+                measured,
+                "",
+                f"`wrk -t2 -c{service_bench.CONNECTIONS} -d{service_bench.DURATION_S}s --latency` after a 3 s warm-up, loopback, server and wrk on the same 2 cores.",
+                "gunicorn runs with `app/gunicorn.conf.py` as in the container: 4 sync workers with the file store, 2 gthread workers x 4 threads with DynamoDB.",
+                "",
+                "| server | requests/s | p99 latency | non-2xx or socket errors |",
+                "|---|---:|---:|---:|",
+                *[f"| {r.label} | {r.requests_per_s:.0f} | {r.p99_ms:.1f} ms | {r.non_2xx} |" for r in loads],
+                "",
+                f"Throughput ratio (a)/(b): **{ours.requests_per_s / seed_style.requests_per_s:.2f}** (goal >= 5); p99 of (a): **{ours.p99_ms:.1f} ms** (goal <= 10 ms).",
+            ],
+            "Service under load with writes (DynamoDB store on the local AWS)": [
+                measured,
+                "",
+                f"`wrk -t2 -c{load_bench.CONNECTIONS} -d{mixed.seconds}s --timeout 10s -s bench/write_mix.lua`: `GET /todos` with "
+                f"{load_bench.WRITE_SHARE:.0%} `POST /todos`; afterwards every acknowledged write is read back by id and looked up in the list.",
+                "",
+                "| requests | requests/s | p99 latency | non-2xx or socket errors | writes acknowledged | writes lost |",
+                "|---:|---:|---:|---:|---:|---:|",
+                f"| {mixed.load.requests} | {mixed.load.requests_per_s:.0f} | {mixed.load.p99_ms:.0f} ms | {mixed.load.non_2xx} | {mixed.writes_acknowledged} | {len(mixed.writes_lost)} |",
+                "",
+                "Throughput is bounded by the local AWS (moto answers each DynamoDB call in Python, and every",
+                "`GET /todos` scans a table that grows by each write); the figures that matter are the last two.",
+            ],
+            "What fast synth saves elsewhere": [
+                measured,
+                "",
+                f"| what | fast synth off (`{synth_bench.FAST_OFF}`) | on (default) | ratio |",
+                "|---|---:|---:|---:|",
+                f"| `cdktf diff TodoList-Network` (synth + plan, median) | {diff_off:.1f} s | {diff_on:.1f} s | {diff_on / diff_off:.2f} |",
+                f"| `pytest -m unit` (median) | {unit_off:.1f} s | {unit_on:.1f} s | {unit_on / unit_off:.2f} |",
+            ],
+        }
+    )
 
 
 if __name__ == "__main__":

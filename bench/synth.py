@@ -63,8 +63,11 @@ class Variant:
 
     def figures(self) -> dict:
         return {
-            "label": self.label, "command": " ".join(self.command),
-            "median": statistics.median(self.samples), "min": min(self.samples), "max": max(self.samples),
+            "label": self.label,
+            "command": " ".join(self.command),
+            "median": statistics.median(self.samples),
+            "min": min(self.samples),
+            "max": max(self.samples),
             "samples": [round(s, 3) for s in self.samples],
         }
 
@@ -119,20 +122,53 @@ def variants(fast_off: str, import_floor: bool) -> list[Variant]:
     ours_env = {k: v for k, v in base.items() if k not in (off_name, "CDKTF_OUTDIR")}
     ours_files = tuple(f"stacks/{s}/cdk.tf.json" for s in STACKS)
     py = python()
-    aws_env = {k: v for k, v in base.items() if not k.startswith(("CDK_CONTEXT", "CDK_DEFAULT")) and k not in ("CDK_OUTDIR", "CDK_VALIDATION")}
+    aws_env = {
+        k: v
+        for k, v in base.items()
+        if not k.startswith(("CDK_CONTEXT", "CDK_DEFAULT")) and k not in ("CDK_OUTDIR", "CDK_VALIDATION")
+    }
     templates = tuple(f"{s}.template.json" for s in STACKS)
     result = [
-        Variant("awscdk", "AWS CDK: `node dist/app.js` (default: built-in template validation on)", ["node", "dist/app.js"], AWSCDK,
-                aws_env, "CDK_OUTDIR", templates),
-        Variant("awscdk_novalidate", "AWS CDK: `CDK_VALIDATION=false node dist/app.js` (template validation off)", ["node", "dist/app.js"], AWSCDK,
-                {**aws_env, "CDK_VALIDATION": "false"}, "CDK_OUTDIR", templates),
+        Variant(
+            "awscdk",
+            "AWS CDK: `node dist/app.js` (default: built-in template validation on)",
+            ["node", "dist/app.js"],
+            AWSCDK,
+            aws_env,
+            "CDK_OUTDIR",
+            templates,
+        ),
+        Variant(
+            "awscdk_novalidate",
+            "AWS CDK: `CDK_VALIDATION=false node dist/app.js` (template validation off)",
+            ["node", "dist/app.js"],
+            AWSCDK,
+            {**aws_env, "CDK_VALIDATION": "false"},
+            "CDK_OUTDIR",
+            templates,
+        ),
         Variant("ours", "ours: `python main.py` (default settings)", [py, "main.py"], ROOT, ours_env, "CDKTF_OUTDIR", ours_files),
-        Variant("ours_fast_off", f"ours: `{fast_off} python main.py` (speed-up off)", [py, "main.py"], ROOT,
-                {**ours_env, off_name: off_value}, "CDKTF_OUTDIR", ours_files),
+        Variant(
+            "ours_fast_off",
+            f"ours: `{fast_off} python main.py` (speed-up off)",
+            [py, "main.py"],
+            ROOT,
+            {**ours_env, off_name: off_value},
+            "CDKTF_OUTDIR",
+            ours_files,
+        ),
     ]
     if import_floor:
-        result.append(Variant("floor", "floor: `python -c 'import cdktf_cdktf_provider_aws'`", [py, "-c", "import cdktf_cdktf_provider_aws"],
-                              ROOT, ours_env, None))
+        result.append(
+            Variant(
+                "floor",
+                "floor: `python -c 'import cdktf_cdktf_provider_aws'`",
+                [py, "-c", "import cdktf_cdktf_provider_aws"],
+                ROOT,
+                ours_env,
+                None,
+            )
+        )
     return result
 
 
@@ -143,7 +179,9 @@ def run_once(variant: Variant) -> float:
         if variant.outdir_variable:
             env[variant.outdir_variable] = str(outdir)
         started = time.perf_counter()
-        done = subprocess.run(variant.command, check=False, cwd=variant.cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            variant.command, check=False, cwd=variant.cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         elapsed = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(f"synth benchmark command failed: {variant.label}\n{done.stderr[-3000:]}")
@@ -159,12 +197,18 @@ def versions() -> dict[str, str]:
 
     ours = subprocess.run(
         [python(), "-c", "import importlib.metadata as m; print(m.version('cdktf'), m.version('cdktf-cdktf-provider-aws'))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=True).stdout.strip()
     return {
-        "node": node, "aws-cdk-lib": npm_version("aws-cdk-lib"), "constructs": npm_version("constructs"),
-        "typescript": npm_version("typescript"), "cdktf": ours[0], "cdktf-cdktf-provider-aws": ours[1],
+        "node": node,
+        "aws-cdk-lib": npm_version("aws-cdk-lib"),
+        "constructs": npm_version("constructs"),
+        "typescript": npm_version("typescript"),
+        "cdktf": ours[0],
+        "cdktf-cdktf-provider-aws": ours[1],
         "python": platform.python_version(),
     }
 
@@ -176,7 +220,9 @@ def run(runs: int = RUNS, fast_off: str = FAST_OFF, import_floor: bool = False, 
     off_name = switch(fast_off)[0]
     switch_read = library_reads(off_name)
     fingerprint = code_fingerprint()
-    print(f"==> synth: {', '.join(v.key for v in measured)} alternately, {runs} timed runs each after {warmup} warm-up", flush=True)
+    print(
+        f"==> synth: {', '.join(v.key for v in measured)} alternately, {runs} timed runs each after {warmup} warm-up", flush=True
+    )
     if not switch_read:
         print(f"  note: nothing under packages/*/src reads {off_name}: 'speed-up off' measures the default", flush=True)
     for _ in range(warmup):
@@ -197,31 +243,51 @@ def run(runs: int = RUNS, fast_off: str = FAST_OFF, import_floor: bool = False, 
         f = figures[v.key]
         f["ratio_to_awscdk"] = f["median"] / aws
         f["ratio_to_awscdk_novalidate"] = f["median"] / aws_novalidate
-        print(f"  {v.key:<18} median {f['median']:6.2f} s  min {f['min']:6.2f}  max {f['max']:6.2f}  "
-              f"x{f['ratio_to_awscdk']:.2f} / x{f['ratio_to_awscdk_novalidate']:.2f} of AWS CDK with / without validation  "
-              f"({', '.join(f'{s:.2f}' for s in v.samples)})", flush=True)
+        print(
+            f"  {v.key:<18} median {f['median']:6.2f} s  min {f['min']:6.2f}  max {f['max']:6.2f}  "
+            f"x{f['ratio_to_awscdk']:.2f} / x{f['ratio_to_awscdk_novalidate']:.2f} of AWS CDK with / without validation  "
+            f"({', '.join(f'{s:.2f}' for s in v.samples)})",
+            flush=True,
+        )
     result = {
-        "runs": runs, "warmup": warmup, "fast_off": fast_off, "fast_off_switch_read": switch_read, "code_changed_during_run": code_changed,
+        "runs": runs,
+        "warmup": warmup,
+        "fast_off": fast_off,
+        "fast_off_switch_read": switch_read,
+        "code_changed_during_run": code_changed,
         "variants": figures,
         "ratio": figures["ours"]["median"] / aws,
         "ratio_fast_off": figures["ours_fast_off"]["median"] / aws,
         "ratio_novalidate": figures["ours"]["median"] / aws_novalidate,
         "ratio_fast_off_novalidate": figures["ours_fast_off"]["median"] / aws_novalidate,
-        "versions": versions(), "cpus": os.cpu_count(), "machine": platform.machine(),
+        "versions": versions(),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
     }
-    print(f"==> ours / AWS CDK (default): {result['ratio']:.2f} (speed-up off: {result['ratio_fast_off']:.2f}); "
-          f"ours / AWS CDK without template validation: {result['ratio_novalidate']:.2f} "
-          f"(speed-up off: {result['ratio_fast_off_novalidate']:.2f}); goal <= 0.50", flush=True)
+    print(
+        f"==> ours / AWS CDK (default): {result['ratio']:.2f} (speed-up off: {result['ratio_fast_off']:.2f}); "
+        f"ours / AWS CDK without template validation: {result['ratio_novalidate']:.2f} "
+        f"(speed-up off: {result['ratio_fast_off_novalidate']:.2f}); goal <= 0.50",
+        flush=True,
+    )
     return result
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=RUNS, help=f"timed runs of each variant (default {RUNS}, or BENCH_SYNTH_RUNS)")
+    parser.add_argument(
+        "--runs", type=int, default=RUNS, help=f"timed runs of each variant (default {RUNS}, or BENCH_SYNTH_RUNS)"
+    )
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs of each variant first (default 1)")
-    parser.add_argument("--fast-off", default=FAST_OFF, metavar="NAME=VALUE",
-                        help=f"environment setting that switches our speed-up off (default {FAST_OFF}, or BENCH_FAST_SYNTH_OFF)")
-    parser.add_argument("--import-floor", action="store_true", help="also time the import floor (the whole AWS provider, loaded the normal way)")
+    parser.add_argument(
+        "--fast-off",
+        default=FAST_OFF,
+        metavar="NAME=VALUE",
+        help=f"environment setting that switches our speed-up off (default {FAST_OFF}, or BENCH_FAST_SYNTH_OFF)",
+    )
+    parser.add_argument(
+        "--import-floor", action="store_true", help="also time the import floor (the whole AWS provider, loaded the normal way)"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
     args = parser.parse_args(argv)
     if args.runs < 1:
