@@ -68,9 +68,18 @@ format: install ## ruff check --fix and ruff format: fix what lint finds
 
 EXAMPLE_TESTS := $(wildcard examples/*/tests)
 
-test: install system-packages lint scan ## lint, the policy scan, the whole test suite, then each example's tests
-	@$(PY) -m pytest
+# The end-to-end tier mostly waits on AWS provider waiters, so it runs alongside the rest rather than
+# after it; each stream's output is printed whole when it ends (its own local AWS, its own ports).
+test: install system-packages lint ## lint, then at once: the policy scan with the unit, app and plan tiers and each example's tests; the end-to-end tier
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-streams-quick test-streams-e2e
+
+.PHONY: test-streams-quick test-streams-e2e
+test-streams-quick: scan
+	@$(PY) -m pytest -m "not e2e"
 	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q $$suite || exit 1; done
+
+test-streams-e2e:
+	@$(PY) -m pytest -m e2e
 
 test-unit: install ## synth-level tests only
 	@$(PY) -m pytest -m unit
