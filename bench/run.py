@@ -192,7 +192,7 @@ def main(argv: list[str]) -> None:
             "TODOLIST_ENV": "local",
             "TODOLIST_LOCAL_AWS_PORT": str(port),
             "TODOLIST_SERVICE_PORT": str(toolchain.free_port()),
-            "TODOLIST_CDKTF_OUT": "build/bench/cdktf.out",  # keeps the user's cdktf.out and its backend settings
+            "CDKTF_DEVKIT_OUT": "build/bench/cdktf.out",  # keeps the user's cdktf.out and its backend settings
         }
     )
     synth = synth_section(command)
