@@ -191,24 +191,6 @@ def test_plain_terraform_of_every_stack_plans_no_changes_against_the_deployed_st
     assert failures == []
 
 
-def test_cdktf_cli_lists_stacks_and_reads_outputs(up):
-    tools = toolchain.load(ROOT)
-    flags = ["--output", str(up.synth_dir)]
-    listed = subprocess.run([str(tools.cdktf), "list", *flags], cwd=ROOT, env=up.env, capture_output=True, text=True, timeout=300)
-    assert all(stack in listed.stdout for stack in STACKS), listed.stdout + listed.stderr
-    shown = subprocess.run(
-        [str(tools.cdktf), "output", NETWORK_STACK, *flags, *(["--skip-provider-lock"] if tools.offline else [])],
-        cwd=ROOT,
-        env=up.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert shown.returncode == 0 and up.outputs[NETWORK_STACK]["vpc_id"] in shown.stdout, (
-        shown.stdout[-2000:] + shown.stderr[-2000:]
-    )
-
-
 def test_a_pipeline_deploy_is_not_undone_by_terraform(up):
     """Do what the ECS deploy action does (new task definition revision, service update), then diff."""
     ecs = up.client("ecs")
@@ -224,6 +206,34 @@ def test_a_pipeline_deploy_is_not_undone_by_terraform(up):
     assert "No changes." in log, log[-3000:]
     (service,) = ecs.describe_services(cluster=CLUSTER_NAME, services=[outputs["service_name"]])["services"]
     assert service["taskDefinition"] == revision["taskDefinitionArn"]
+
+
+# --- README, "Using the cdktf CLI directly": the block as written, against these stacks ------------
+# (tests/test_readme_commands.py reads the block from README.md and runs it; it replaces the earlier
+# list/output test here. It runs after the pipeline deploy above, so the deploy of TodoList-ECS must
+# also leave that rollout alone.)
+
+
+def test_readme_cdktf_cli_block_works_as_written(up, tmp_path):
+    """Every line in one shell, after what `make check` runs, in a copy of the project (so no user's
+    cdktf.out or build/ is touched), aimed at this module's local AWS by the TODOLIST_* variables."""
+    import shlex
+
+    from tests.test_readme_commands import run_cli_block
+
+    variables = {
+        f"{ENV_PREFIX}ENV": "local",
+        f"{ENV_PREFIX}LOCAL_AWS_PORT": str(up.environment.local_port),
+        f"{ENV_PREFIX}SERVICE_PORT": str(up.service_port),
+    }
+    outcomes = run_cli_block(tmp_path, variables)
+    assert {command: output[-3000:] for command, (status, output) in outcomes.items() if status != 0} == {}
+    output_of = {shlex.split(command)[1]: output for command, (_, output) in outcomes.items() if command.startswith("cdktf ")}
+    assert all(stack in output_of["list"] for stack in STACKS), output_of["list"]
+    assert "No changes." in output_of["diff"], output_of["diff"][-3000:]
+    deployed = output_of["deploy"]
+    assert "No changes." in deployed or "0 added, 0 changed, 0 destroyed" in deployed, deployed[-3000:]
+    assert up.outputs[ECS_STACK]["LoadBalancerDNS"] in output_of["output"], output_of["output"][-3000:]
 
 
 @pytest.fixture(scope="module")
