@@ -287,3 +287,54 @@ def test_requirements_admit_the_versions_the_repository_tests_with(wheels, distr
         assert requirement.specifier.contains(pins[name]), (
             f"{distribution}: {text} does not admit the tested {name}=={pins[name]}"
         )
+
+
+def imported_modules(wheel: zipfile.ZipFile, package: str) -> set[str]:
+    """Top-level modules the wheel's code imports (anywhere in a module, lazily or not), stdlib and itself excluded."""
+    import ast
+
+    found = set()
+    for name in wheel.namelist():
+        if name.endswith(".py"):
+            for node in ast.walk(ast.parse(wheel.read(name))):
+                if isinstance(node, ast.Import):
+                    found |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {package, "__future__"}
+
+
+def requirement_closure(requirements: list[str]) -> set[str]:
+    """Distributions the requirements bring, transitively, as installed in .venv (extras followed)."""
+    from importlib import metadata as installed
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [Requirement(text) for text in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = requirement.name.lower().replace("_", "-")
+        if name in seen:
+            continue
+        seen.add(name)
+        for text in installed.requires(name) or []:
+            child = Requirement(text)
+            if child.marker is None or any(child.marker.evaluate({"extra": extra}) for extra in requirement.extras or {""}):
+                todo.append(child)
+    return seen
+
+
+@pytest.mark.parametrize("distribution", PACKAGES)
+def test_every_module_a_wheel_imports_comes_with_its_requirements(wheels, distribution):
+    """A module the code imports is brought by the wheel's own requirements, not by whatever else .venv holds."""
+    from importlib import metadata as installed
+
+    providers = installed.packages_distributions()
+    brought = requirement_closure(metadata(wheels[distribution]).get("Requires-Dist", []))
+    missing = {
+        module: providers.get(module, ["(not installed)"])
+        for module in imported_modules(wheels[distribution], PACKAGES[distribution])
+        if not {d.lower().replace("_", "-") for d in providers.get(module, [])} & brought
+    }
+    assert missing == {}, f"{distribution} imports modules none of its requirements brings"
