@@ -32,7 +32,10 @@ def mixed_load(base_url: str, seconds: int, acked_file: Path, label: str = "GET 
     env = {**os.environ, "ACKED_FILE": str(acked_file), "WRITE_SHARE": str(WRITE_SHARE)}
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(SCRIPT), base_url],
-        capture_output=True, text=True, check=True, env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     ).stdout
     acknowledged = [tuple(line.split("\t", 1)) for line in acked_file.read_text().splitlines()]
     lost = read_back(base_url, [(int(todo_id), text) for todo_id, text in acknowledged])
@@ -67,6 +70,9 @@ def run(free_port, dynamodb_env: dict[str, str], acked_file: Path) -> MixedLoadR
     finally:
         stop(process)
     r = result.load
-    print(f"  {r.label:<52} {r.requests_per_s:9.0f} req/s  p99 {r.p99_ms:7.2f} ms  non-2xx/errors {r.non_2xx}  "
-          f"writes acknowledged {result.writes_acknowledged}, lost {len(result.writes_lost)}", flush=True)
+    print(
+        f"  {r.label:<52} {r.requests_per_s:9.0f} req/s  p99 {r.p99_ms:7.2f} ms  non-2xx/errors {r.non_2xx}  "
+        f"writes acknowledged {result.writes_acknowledged}, lost {len(result.writes_lost)}",
+        flush=True,
+    )
     return result

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import load as load_bench  # noqa: E402
 import service as service_bench  # noqa: E402
 import synth as synth_bench  # noqa: E402
+
 from cdktf_devkit import toolchain  # noqa: E402
 from cdktf_devkit.localaws import LocalAws  # noqa: E402
 

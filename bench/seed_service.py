@@ -18,7 +18,9 @@ app = Flask(__name__)
 
 @app.route("/")
 def health():
-    return Response(json.dumps({"message": "Nothing here, used for health check. Try /todos instead."}), mimetype="application/json")
+    return Response(
+        json.dumps({"message": "Nothing here, used for health check. Try /todos instead."}), mimetype="application/json"
+    )
 
 
 @app.route("/todos")

@@ -47,10 +47,15 @@ def wrk(label: str, url: str) -> LoadResult:
     subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", "-d3s", url], capture_output=True, check=True)
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     result = parse_wrk(label, out)
-    print(f"  {label:<52} {result.requests_per_s:9.0f} req/s  p99 {result.p99_ms:7.2f} ms  non-2xx/errors {result.non_2xx}", flush=True)
+    print(
+        f"  {label:<52} {result.requests_per_s:9.0f} req/s  p99 {result.p99_ms:7.2f} ms  non-2xx/errors {result.non_2xx}",
+        flush=True,
+    )
     return result
 
 

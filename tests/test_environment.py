@@ -93,6 +93,9 @@ def test_aws_without_a_state_bucket_says_how_to_get_one():
         ({"TODOLIST_LOCAL_AWS_PORT": "http"}, "TODOLIST_LOCAL_AWS_PORT"),
         ({"TODOLIST_LOCAL_AWS_PORT": "80"}, "TODOLIST_LOCAL_AWS_PORT"),
         ({"TODOLIST_STATE_BUCKET": "Bad_Bucket"}, "TODOLIST_STATE_BUCKET"),
+        ({"TODOLIST_STATE_BUCKET": "192.168.1.10"}, "TODOLIST_STATE_BUCKET"),
+        ({"TODOLIST_STATE_BUCKET": "state..bucket"}, "TODOLIST_STATE_BUCKET"),
+        ({"TODOLIST_STATE_BUCKET": "sthree-state"}, "TODOLIST_STATE_BUCKET"),
     ],
 )
 def test_bad_environment_variables_are_named(variables, field):
@@ -100,3 +103,15 @@ def test_bad_environment_variables_are_named(variables, field):
         Environment.from_env(variables, prefix=ENV_PREFIX)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: got ")
+
+
+def test_an_environment_built_directly_gets_the_state_bucket_of_its_prefix():
+    assert Environment(variable_prefix="MYAPP_").state_bucket == "myapp-tfstate-local"
+    assert Environment().state_bucket == "cdktf-fargate-tfstate-local"
+
+
+def test_the_local_endpoints_are_the_ones_the_devkit_serves():
+    from cdktf_devkit.localaws import PROVIDER_ENDPOINT_SERVICES
+    from cdktf_fargate.environment import LOCAL_SERVICES
+
+    assert sorted(LOCAL_SERVICES) == sorted(PROVIDER_ENDPOINT_SERVICES)

@@ -242,13 +242,16 @@ def test_types_are_still_checked_next_to_tokens(make, field):
     assert caught.value.field == field
 
 
-def test_a_token_is_refused_where_only_a_literal_makes_sense():
+def test_names_may_be_tokens_but_numbers_may_not():
     from cdktf import TerraformStack, Testing
     from cdktf_cdktf_provider_aws.vpc import Vpc
 
     token = Vpc(TerraformStack(Testing.app(), "t"), "v", cidr_block="10.0.0.0/16").id
     # Service and cluster names may be tokens (a name another stack chose); their derived names then come from the path.
     assert LoadBalancedFargateServiceConfig(service_name=token).service_name == token
+    # A size decides what is synthesized (task size, ports): a string token is refused by its type.
+    with pytest.raises(ConfigError, match="^cpu: "):
+        LoadBalancedFargateServiceConfig(cpu=token)
     assert (
         ExistingNetwork(
             vpc_id=token, vpc_cidr="10.1.0.0/16", public_subnet_ids=("subnet-0a1b2c3d",), private_subnet_ids=(token,)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 
 import pytest
+from cdktf import Testing as CdktfTesting
 
 from cdktf_fargate import ConfigError, StaticSiteConfig
 from cdktf_fargate.static_site import CACHING_DISABLED, content_type
@@ -126,3 +129,21 @@ def test_bad_site_config_is_rejected(settings, field):
     with pytest.raises(ConfigError) as caught:
         StaticSiteConfig(**settings)
     assert caught.value.field == field
+
+
+def test_a_binary_file_is_uploaded_as_base64(tmp_path):
+    from cdktf import App, TerraformStack
+
+    from cdktf_fargate import StaticSite
+
+    icon = bytes(range(256))
+    (tmp_path / "index.html").write_text("<p>hi</p>")
+    (tmp_path / "favicon.ico").write_bytes(icon)
+    stack = TerraformStack(App(outdir=str(tmp_path / "out")), "Site")
+    site = StaticSite(stack, "site", config=StaticSiteConfig(site_dir=str(tmp_path)))
+    synthesized = json.loads(CdktfTesting.synth(stack))["resource"]["aws_s3_object"]
+    (favicon,) = [o for o in synthesized.values() if o["key"] == "favicon.ico"]
+    (page,) = [o for o in synthesized.values() if o["key"] == "index.html"]
+    assert base64.b64decode(favicon["content_base64"]) == icon and "content" not in favicon
+    assert page["content"] == "<p>hi</p>" and "content_base64" not in page
+    assert set(site.files) == {"index.html", "favicon.ico"}

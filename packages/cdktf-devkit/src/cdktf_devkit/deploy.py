@@ -113,7 +113,11 @@ def up(project: Project, target: Target, stacks: list[str]) -> None:
     output and run the project's ``after_up`` hook."""
     tools = prepare(target)
     run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
-    waves = [[s for s in wave if stacks == ["*"] or s in stacks] for wave in stacks_in_waves(read_manifest(tools.synth_dir))]
+    all_waves = stacks_in_waves(read_manifest(tools.synth_dir))
+    unknown = sorted(set(stacks) - {"*", *(s for wave in all_waves for s in wave)})
+    if unknown:
+        raise SystemExit(f"no such stack: {', '.join(unknown)} (the app has: {', '.join(s for wave in all_waves for s in wave)})")
+    waves = [[s for s in wave if stacks == ["*"] or s in stacks] for wave in all_waves]
     total = sum(map(len, waves))
     out = outputs_file(tools.build_dir, target)
     outputs: dict = json.loads(out.read_text()) if out.is_file() else {}

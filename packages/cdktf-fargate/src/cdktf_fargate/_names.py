@@ -265,6 +265,7 @@ S3_BUCKET = NameRule(
     no_runs=".",
     reserved_prefixes=("xn--", "sthree-", "amzn-s3-demo-"),
     reserved_suffixes=("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"),
+    pattern=r"(?!\d{1,3}(\.\d{1,3}){3}$).*",  # not formatted as an IP address
 )
 S3_BUCKET_PREFIX = NameRule(
     # Terraform's bucket_prefix allows 37 characters (AWS appends 26); PrivateBucket adds the final '-'.

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from . import _checks
+from . import _checks, _names
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -47,10 +47,14 @@ def local_state_bucket(prefix: str) -> str:
 LOCAL_STATE_BUCKET = local_state_bucket(DEFAULT_PREFIX)
 LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are not secrets
 
-# Provider endpoint keys (AWS provider 5.100.0) of every service the constructs use.
+# Provider endpoint keys (AWS provider 5.100.0) pointed at the local AWS: the services the constructs use
+# and those a stack beside them commonly uses. A service missing here would be called on real AWS
+# (the devkit's list is the same; a test keeps them in step).
 LOCAL_SERVICES = (
     "acm",
+    "apigateway",
     "appautoscaling",
+    "cloudformation",
     "cloudfront",
     "cloudwatch",
     "codebuild",
@@ -61,19 +65,29 @@ LOCAL_SERVICES = (
     "ec2",
     "ecr",
     "ecs",
+    "efs",
+    "elasticache",
+    "elb",
     "elbv2",
     "events",
+    "firehose",
     "iam",
+    "kinesis",
     "kms",
+    "lambda",
     "logs",
+    "rds",
+    "route53",
     "s3",
     "secretsmanager",
+    "sfn",
+    "sns",
+    "sqs",
     "ssm",
     "sts",
 )
 
 _REGION_PATTERN = r"[a-z]{2}(-[a-z]+)+-\d"
-_BUCKET_PATTERN = r"(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -97,8 +111,9 @@ class Environment:
     """``local`` (the local AWS on loopback) or ``aws`` (a real account). Default ``local``."""
     region: str = DEFAULT_REGION
     """AWS region for resources and state. Default ``us-east-1``."""
-    state_bucket: str = LOCAL_STATE_BUCKET
-    """S3 bucket for Terraform state (created by the bootstrap). Default ``cdktf-fargate-tfstate-local``."""
+    state_bucket: str | None = None
+    """S3 bucket for Terraform state (created by the bootstrap). Default: from ``variable_prefix``,
+    ``<prefix>-tfstate-local`` (``CDKTF_FARGATE_`` -> ``cdktf-fargate-tfstate-local``)."""
     local_port: int = DEFAULT_LOCAL_PORT
     """Port of the local AWS on 127.0.0.1; ignored for ``aws``. Default 5050."""
     service_port: int = DEFAULT_SERVICE_PORT
@@ -117,12 +132,9 @@ class Environment:
         v = self.variable
         object.__setattr__(self, "target", _checks.one_of(v("ENV"), self.target, Target))
         _checks.matches(v("REGION"), self.region, _REGION_PATTERN, "must be an AWS region name like 'us-east-1'")
-        _checks.matches(
-            v("STATE_BUCKET"),
-            self.state_bucket,
-            _BUCKET_PATTERN,
-            "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
-        )
+        if self.state_bucket is None:
+            object.__setattr__(self, "state_bucket", local_state_bucket(self.variable_prefix))
+        _names.S3_BUCKET.check(v("STATE_BUCKET"), self.state_bucket)
         _checks.int_in_range(v("LOCAL_AWS_PORT"), self.local_port, 1024, 65535)
         _checks.int_in_range(v("SERVICE_PORT"), self.service_port, 1024, 65535)
         if self.is_local and self.service_port == self.local_port:

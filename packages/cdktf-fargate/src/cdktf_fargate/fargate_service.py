@@ -465,7 +465,7 @@ class LoadBalancedFargateService(Construct):
             from_port=config.container_port,
             to_port=config.container_port,
             cidr_ipv4=network.vpc_cidr,
-            description="Container port from the load balancer's subnets",
+            description="Container port from the VPC, where the load balancer's nodes are",
         )
         VpcSecurityGroupEgressRule(
             self,

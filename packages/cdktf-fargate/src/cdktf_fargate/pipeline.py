@@ -36,6 +36,7 @@ from constructs import Construct
 from . import _checks, _names
 from ._iam import policy_document, trust_policy
 from ._terraform import AWS_MANAGED_KEYS, jsonencode, literal, skip_check
+from ._tokens import is_unresolved
 from .errors import ConfigError
 from .private_bucket import PrivateBucket, PrivateBucketConfig
 from .refs import RepositoryRef, ServiceRef
@@ -196,7 +197,9 @@ class Pipeline(Construct):
             self,
             "artifacts",
             config=PrivateBucketConfig(
-                name_prefix=derived(_names.S3_BUCKET_PREFIX, "artifacts", f"{name.lower()}-artifacts"),
+                name_prefix=derived(
+                    _names.S3_BUCKET_PREFIX, "artifacts", name if is_unresolved(name) else f"{name.lower()}-artifacts"
+                ),
                 force_destroy=config.force_destroy_artifacts,
                 tags=config.tags,
             ),

@@ -9,6 +9,7 @@ changed file changes the plan and nothing else does.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import mimetypes
 from collections.abc import Mapping
@@ -246,12 +247,15 @@ class StaticSite(Construct):
         )
         self.files = {}
         for key, content in config.files().items():
+            text = _utf8(content)
             self.files[key] = S3Object(
                 self,
                 f"file-{key}",
                 bucket=bucket.bucket.id,
                 key=key,
-                content=literal(content.decode()),
+                # Text goes in as is (reviewable in a plan); anything else, such as an icon, as base64.
+                content=literal(text) if text is not None else None,
+                content_base64=base64.b64encode(content).decode("ascii") if text is None else None,
                 content_type=content_type(key),
                 etag=hashlib.md5(content).hexdigest(),
             )
@@ -299,3 +303,10 @@ DISTRIBUTION_CHECKS_NOT_MET = {
     "CKV_AWS_374": "the page is for readers in every country",
     "CKV_AWS_310": "one region by design; the content bucket is rebuilt by a deploy",
 }
+
+
+def _utf8(content: bytes) -> str | None:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
