@@ -146,14 +146,24 @@ def test_the_switch_turns_it_off():
     result = run_python(
         """
         import sys, cdktf_fargate
-        print(hasattr(sys.modules.get("cdktf_cdktf_provider_aws"), "__lazy_provider__"), len(sys.meta_path))
+        print(hasattr(sys.modules.get("cdktf_cdktf_provider_aws"), "__lazy_provider__"))
     """,
         **{_fast_synth.SWITCH: "0"},
     )
-    baseline = run_python("import sys; print(len(sys.meta_path))")
-    lazy, finders = result.stdout.split()
-    assert lazy == "False", result.stderr
-    assert finders == baseline.stdout.strip()
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_kernel_hook_holds_the_lazy_index_only_when_fast_synth_is_on():
+    import io
+    import tarfile
+
+    def main_script(lazy_index):
+        with tarfile.open(fileobj=io.BytesIO(_fast_synth.hook_tarball(lazy_index))) as archive:
+            return archive.extractfile("package/lib/index.js").read().decode()
+
+    assert "lazy-provider-index" in main_script(True) and "lazy-provider-index" not in main_script(False)
+    assert "hcl-terraform-block" in main_script(True) and "hcl-terraform-block" in main_script(False)
+    assert _fast_synth.hook_tarball(True) == _fast_synth.hook_tarball(True)
 
 
 def test_an_unsupported_version_falls_back_with_one_warning():
@@ -180,7 +190,7 @@ def test_a_kernel_hook_that_cannot_load_falls_back_and_the_synth_still_works(tmp
         """
         import sys, warnings
         from cdktf_fargate import _fast_synth
-        _fast_synth.hook_tarball = lambda: b"not a tarball"
+        _fast_synth.hook_tarball = lambda *_: b"not a tarball"
         from cdktf import App, TerraformStack
         from cdktf_cdktf_provider_aws.provider import AwsProvider
         from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue

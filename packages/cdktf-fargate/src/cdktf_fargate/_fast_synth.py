@@ -11,7 +11,8 @@ here, before anything loads the provider:
   ``require`` of the provider's ``lib/index.js`` with getters that require a submodule on first use.
 
 Every provider type stays reachable, and the objects are the same, so the synthesized files are
-byte-identical (tested). ``CDKTF_FARGATE_FAST_SYNTH=0`` turns both off. With versions other than
+byte-identical (tested). The kernel hook also fixes cdktf 0.21's HCL output of the ``terraform``
+block (``_hcl_fix_kernel.js``); that part is loaded with the speed-up off too. ``CDKTF_FARGATE_FAST_SYNTH=0`` turns both off. With versions other than
 the pinned ones below, or a package laid out differently, the normal load is used and one line
 says so.
 """
@@ -38,6 +39,7 @@ PROVIDER_ASSEMBLY_VERSION = "20.1.0"  # the npm package inside cdktf-cdktf-provi
 HOOK_ASSEMBLY = "cdktf-fargate-kernel-hook"
 HOOK_VERSION = "1.0.0"
 HOOK_SOURCE = Path(__file__).with_name("_fast_synth_kernel.js")
+HCL_FIX_SOURCE = Path(__file__).with_name("_hcl_fix_kernel.js")
 
 
 def enabled(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
@@ -45,21 +47,23 @@ def enabled(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
 
 
 def install() -> bool:
-    """Make the provider load lazily in Python and in the jsii kernel. True when both are in place."""
-    if not enabled():
-        return False
+    """Make the provider load lazily in Python and in the jsii kernel. True when both are in place.
+
+    The kernel hook also carries a fix of cdktf's HCL output, so it is loaded with the speed-up off too."""
+    fast = enabled()
     mismatch = _version_mismatch()
     if mismatch:
-        _say(f"{mismatch}; loading the whole AWS provider (slower synth)")
+        if fast:
+            _say(f"{mismatch}; loading the whole AWS provider (slower synth)")
         return False
-    if _lazy_provider.PACKAGE in sys.modules and not _lazy_provider.installed():
+    if fast and _lazy_provider.PACKAGE in sys.modules and not _lazy_provider.installed():
         _say(f"{_lazy_provider.PACKAGE} was imported before cdktf_fargate, so fast synth is off; import cdktf_fargate first")
-        return False
-    if not _lazy_provider.install():
-        return False
+        fast = False
+    elif fast:
+        fast = _lazy_provider.install()
     if f"{_lazy_provider.PACKAGE}._jsii" not in sys.modules:
-        sys.meta_path.insert(0, _BeforeProviderAssembly())
-    return True
+        sys.meta_path.insert(0, _BeforeProviderAssembly(lazy_index=fast))
+    return fast
 
 
 def _version_mismatch() -> str | None:
@@ -81,19 +85,23 @@ class _BeforeProviderAssembly(importlib.abc.MetaPathFinder):
     """Loads the kernel hook when the provider's ``_jsii`` module is about to be imported, then
     steps aside so the normal finders import it."""
 
-    def find_spec(self, fullname, path, target=None):  # noqa: ANN001 - importlib's signature
+    def __init__(self, lazy_index: bool) -> None:
+        self.lazy_index = lazy_index
+
+    def find_spec(self, fullname, path, target=None):
         if fullname == f"{_lazy_provider.PACKAGE}._jsii":
             sys.meta_path.remove(self)
-            _load_kernel_hook()
+            _load_kernel_hook(self.lazy_index)
         return None
 
 
-def _load_kernel_hook() -> None:
+def _load_kernel_hook(lazy_index: bool) -> None:
+    import cdktf  # noqa: F401 - the provider needs it anyway; the hook patches its HCL renderer
     from jsii._runtime import kernel
 
     with tempfile.TemporaryDirectory(prefix="cdktf-fargate-") as workdir:
         tarball = Path(workdir) / f"{HOOK_ASSEMBLY}@{HOOK_VERSION}.jsii.tgz"
-        tarball.write_bytes(hook_tarball())
+        tarball.write_bytes(hook_tarball(lazy_index))
         try:
             kernel.load(HOOK_ASSEMBLY, HOOK_VERSION, str(tarball))
         except Exception as error:  # noqa: BLE001 - any failure means: load the provider the normal way
@@ -102,12 +110,14 @@ def _load_kernel_hook() -> None:
             )
 
 
-def hook_tarball() -> bytes:
-    """The kernel hook as an npm package tarball holding a jsii assembly with no types.
+def hook_tarball(lazy_index: bool = True) -> bytes:
+    """The kernel hook as an npm package tarball holding a jsii assembly with no types: the fix of
+    cdktf's HCL output, and with ``lazy_index`` the lazy provider index.
 
     Byte-for-byte the same on every call (fixed times and owners), so the kernel's package cache
-    keeps one copy."""
-    script = HOOK_SOURCE.read_text(encoding="utf-8").replace("__SUPPORTED_VERSION__", PROVIDER_ASSEMBLY_VERSION)
+    keeps one copy of each."""
+    lazy = HOOK_SOURCE.read_text(encoding="utf-8").replace("__SUPPORTED_VERSION__", PROVIDER_ASSEMBLY_VERSION)
+    main = 'require("./hcl-terraform-block");\n' + ('require("./lazy-provider-index");\n' if lazy_index else "")
     files = {
         "package/package.json": {"name": HOOK_ASSEMBLY, "version": HOOK_VERSION, "main": "lib/index.js", "license": "Apache-2.0"},
         "package/.jsii": {
@@ -123,7 +133,9 @@ def hook_tarball() -> bytes:
             "jsiiVersion": SUPPORTED_VERSIONS["jsii"],
             "types": {},
         },
-        "package/lib/index.js": script,
+        "package/lib/index.js": main,
+        "package/lib/lazy-provider-index.js": lazy,
+        "package/lib/hcl-terraform-block.js": HCL_FIX_SOURCE.read_text(encoding="utf-8"),
     }
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed, tarfile.open(fileobj=compressed, mode="w") as archive:
