@@ -198,6 +198,9 @@ def cdktf_verb(target: Target, verb: str, stacks: list[str]) -> None:
     """cdktf deploy, destroy or synth of ``stacks`` as one CLI call."""
     tools = prepare(target) if verb != "synth" else toolchain.load()
     extra = {"destroy": ["--auto-approve"], "deploy": ["--auto-approve"]}.get(verb, [])
+    if verb in ("deploy", "destroy") and stacks and stacks != ["*"]:
+        # Named stacks: the ones they depend on are already deployed (cdktf refuses otherwise).
+        extra.append("--ignore-missing-stack-dependencies")
     seconds = run_cdktf(tools, [verb, *stacks, *extra, *tools.cdktf_flags(verb)])
     say(f"cdktf {verb} done in {seconds:.0f} s")
 
