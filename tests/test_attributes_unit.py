@@ -22,7 +22,7 @@ from cdktf_fargate import (
     StaticSiteConfig,
     Table,
 )
-from main import BUILDSPEC, WEB_DIR
+from tests.library_inputs import BUILDSPEC, WEB_DIR
 
 pytestmark = pytest.mark.unit
 

@@ -24,7 +24,7 @@ from cdktf_fargate import (
     TableConfig,
     _names,
 )
-from main import BUILDSPEC, WEB_DIR
+from tests.library_inputs import BUILDSPEC, WEB_DIR
 
 pytestmark = pytest.mark.unit
 

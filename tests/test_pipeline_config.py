@@ -15,7 +15,7 @@ from cdktf_fargate import (
     PipelineConfig,
     SourceKind,
 )
-from main import BUILDSPEC
+from tests.library_inputs import BUILDSPEC
 from tests.synth_json import decode
 
 pytestmark = pytest.mark.unit

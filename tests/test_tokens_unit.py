@@ -27,7 +27,7 @@ from cdktf_fargate import (
     Table,
     TableConfig,
 )
-from main import BUILDSPEC, WEB_DIR
+from tests.library_inputs import BUILDSPEC, WEB_DIR
 from tests.synth_json import decode
 
 pytestmark = pytest.mark.unit

@@ -1,0 +1,8 @@
+"""Inputs the construct library's own tests hand to the constructs: a buildspec and a site of no app
+in particular (the TodoList app's are tested with the app)."""
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BUILDSPEC = HERE / "buildspec.yml"
+WEB_DIR = HERE / "site"

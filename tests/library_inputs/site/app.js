@@ -1,0 +1,1 @@
+document.querySelector("p").dataset.loaded = `${Date.now()}`;
