@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.readme import shell_commands
 from tests.synth_json import decode
 
 try:
@@ -56,17 +57,6 @@ def section(markdown: str, title: str) -> str:
     match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", markdown, flags=re.M | re.S)
     assert match, f"README.md has no section '## {title}'"
     return match.group(1)
-
-
-def shell_commands(markdown: str) -> list[str]:
-    """Every command line of the ``sh`` blocks in ``markdown``, with its comment dropped."""
-    commands = []
-    for block in re.findall(r"^```sh\n(.*?)^```", markdown, flags=re.M | re.S):
-        for line in block.splitlines():
-            words = shlex.split(line, comments=True)
-            if words:
-                commands.append(shlex.join(words))
-    return commands
 
 
 def install_commands() -> list[list[str]]:

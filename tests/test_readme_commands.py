@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.readme import shell_commands
 
 pytestmark = pytest.mark.unit
 
@@ -50,17 +51,6 @@ def sections(markdown: str) -> dict[str, str]:
     """``## `` section title -> its text; the text before the first section is ``""``."""
     parts = re.split(r"^## (.+)\n", markdown, flags=re.M)
     return {"": parts[0], **dict(zip(parts[1::2], parts[2::2], strict=True))}
-
-
-def shell_commands(markdown: str) -> list[str]:
-    """Every command line of the ``sh`` blocks in ``markdown``, comment dropped, shlex-normalised."""
-    commands = []
-    for block in re.findall(r"^```sh\n(.*?)^```", markdown, flags=re.M | re.S):
-        for line in block.splitlines():
-            words = shlex.split(line, comments=True)
-            if words:
-                commands.append(shlex.join(words))
-    return commands
 
 
 def readme_commands() -> dict[str, list[str]]:

@@ -4,43 +4,15 @@ things exist and the producing stack is applied."""
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
 
+from cdktf_devkit.testing import self_signed_certificate
 from cdktf_fargate import Environment
 from tests.test_tokens_unit import LOOKUPS, SHARED, TEAM, build_app
 
 pytestmark = pytest.mark.plan
-
-
-def self_signed_certificate(domain: str) -> tuple[bytes, bytes]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return (
-        certificate.public_bytes(serialization.Encoding.PEM),
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
-        ),
-    )
 
 
 def create_lookup_targets(local_aws) -> None:

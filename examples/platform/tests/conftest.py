@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_devkit.testing import self_signed_certificate
+
 APP = Path(__file__).resolve().parent.parent / "main.py"
 
 
@@ -46,31 +48,3 @@ def shared_vpc(local_aws):
     certificate, key = self_signed_certificate(PLATFORM.CERTIFICATE_DOMAIN)
     arn = local_aws.client("acm").import_certificate(Certificate=certificate, PrivateKey=key)["CertificateArn"]
     return {"vpc_id": vpc, "subnets": subnets, "certificate_arn": arn}
-
-
-def self_signed_certificate(domain: str) -> tuple[bytes, bytes]:
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    pem = serialization.Encoding.PEM
-    return certificate.public_bytes(pem), key.private_bytes(
-        pem, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
-    )

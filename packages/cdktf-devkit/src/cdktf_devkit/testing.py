@@ -213,3 +213,32 @@ class Stacks:
     def _dependencies(self, stack: str) -> list[str]:
         manifest = json.loads((self.synth.outdir / "manifest.json").read_text())
         return list(manifest["stacks"].get(stack, {}).get("dependencies", []))
+
+
+def self_signed_certificate(domain: str, days: int = 30) -> tuple[bytes, bytes]:
+    """A PEM certificate and its private key for ``domain``, to import into the local AWS's ACM
+    (``local_aws.client("acm").import_certificate(...)``) for a stack that looks a certificate up."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    private = key.private_bytes(pem, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
+    return certificate.public_bytes(pem), private
