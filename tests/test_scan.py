@@ -74,3 +74,17 @@ def test_security_md_holds_the_figures_of_a_document():
     text = scan.document(results)
     assert "| local | Demo | 3 | 0 | 1 |" in text and "| aws | Demo | 3 | 0 | 0 |" in text
     assert "| Demo | `bucket` | CKV_AWS_18 | why (local only) |" in text
+
+
+def test_checkov_reads_stacks_whose_terraform_block_requires_a_version(tmp_path):
+    stack = {
+        "terraform": {"required_version": ">= 1.10", "backend": {"s3": {"bucket": "b"}}, "required_providers": {"aws": {}}},
+        "resource": {"aws_s3_bucket": {"b": {"bucket": "b"}}},
+    }
+    path = tmp_path / "Stack" / "cdk.tf.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(stack))
+    scan.readable_by_checkov(tmp_path)
+    read = json.loads(path.read_text())
+    assert read["terraform"] == {"backend": {"s3": {"bucket": "b"}}, "required_providers": {"aws": {}}}
+    assert read["resource"] == stack["resource"]

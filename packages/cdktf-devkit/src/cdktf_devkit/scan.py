@@ -115,12 +115,26 @@ def run_checkov(stacks_dir: Path) -> dict:
     return report if isinstance(report, dict) else next(r for r in report if r["check_type"] == "terraform_json")
 
 
+def readable_by_checkov(stacks_dir: Path) -> None:
+    """Drop the plain attributes of each stack's ``terraform`` block (``required_version``) from the
+    files checkov reads: its terraform_json parser takes every entry there for a block and fails on
+    the whole file otherwise. They hold no settings any check looks at."""
+    for path in stacks_dir.glob("*/cdk.tf.json"):
+        stack = json.loads(path.read_text())
+        block = stack.get("terraform", {})
+        plain = [key for key, value in block.items() if not isinstance(value, dict)]
+        if plain:
+            stack["terraform"] = {key: value for key, value in block.items() if key not in plain}
+            path.write_text(json.dumps(stack, indent=2))
+
+
 def scan(root: Path, build_dir: Path, environments: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, StackResult]]:
     """checkov's results per environment name, per stack."""
     results = {}
     for name, variables in environments.items():
         out_dir = build_dir / "scan" / name
         stacks = synthesize(root, name, variables, out_dir)
+        readable_by_checkov(out_dir / "stacks")
         results[name] = classify(run_checkov(out_dir / "stacks"), stacks)
     return results
 
