@@ -112,7 +112,11 @@ def run_checkov(stacks_dir: Path) -> dict:
     if result.returncode not in (0, 1):  # 1 means "some check failed"
         raise SystemExit(f"error: checkov failed (exit {result.returncode}): {result.stderr.strip()[-500:]}")
     report = json.loads(result.stdout)
-    return report if isinstance(report, dict) else next(r for r in report if r["check_type"] == "terraform_json")
+    report = report if isinstance(report, dict) else next(r for r in report if r["check_type"] == "terraform_json")
+    unreadable = report.get("results", {}).get("parsing_errors", [])
+    if unreadable:
+        raise SystemExit(f"error: checkov could not parse {', '.join(unreadable)}: no check ran on it")
+    return report
 
 
 def readable_by_checkov(stacks_dir: Path) -> None:
