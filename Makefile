@@ -69,17 +69,23 @@ format: install ## ruff check --fix and ruff format: fix what lint finds
 EXAMPLE_TESTS := $(wildcard examples/*/tests)
 
 # The end-to-end tier mostly waits on AWS provider waiters, so it runs alongside the rest rather than
-# after it; each stream's output is printed whole when it ends (its own local AWS, its own ports).
-test: install system-packages lint ## lint, then at once: the policy scan with the unit, app and plan tiers and each example's tests; the end-to-end tier
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-streams-quick test-streams-e2e
+# after it, in two streams of its own (each with its own local AWS on its own ports); each stream's
+# output is printed whole when it ends.
+E2E_DEPLOY := tests/test_deploy_e2e.py
 
-.PHONY: test-streams-quick test-streams-e2e
+test: install system-packages lint ## lint, then at once: the scan with the unit, app and plan tiers and each example's tests; the end-to-end tier
+	@$(MAKE) --no-print-directory -j3 --output-sync=target test-streams-quick test-streams-e2e-deploy test-streams-e2e-other
+
+.PHONY: test-streams-quick test-streams-e2e-deploy test-streams-e2e-other
 test-streams-quick: scan
 	@$(PY) -m pytest -m "not e2e"
 	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q $$suite || exit 1; done
 
-test-streams-e2e:
-	@$(PY) -m pytest -m e2e
+test-streams-e2e-deploy:
+	@$(PY) -m pytest -m e2e $(E2E_DEPLOY)
+
+test-streams-e2e-other:
+	@$(PY) -m pytest -m e2e --ignore=$(E2E_DEPLOY)
 
 test-unit: install ## synth-level tests only
 	@$(PY) -m pytest -m unit

@@ -58,6 +58,8 @@ class LocalService:
         self.port = port = environment.service_port
         self.pid_file = root / "build" / f"service-{port}.pid"
         self.log_file = root / "build" / f"service-{port}.log"
+        self.process: subprocess.Popen | None = None
+        """The gunicorn this object started, kept so that stopping it also reaps it."""
 
     @property
     def url(self) -> str:
@@ -107,6 +109,7 @@ class LocalService:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+        self.process = process
         pidfile.record(self.pid_file, process.pid)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -124,7 +127,11 @@ class LocalService:
 
     def stop(self) -> pidfile.Check:
         """Stop the service if its pid file still names it; the result says what was found."""
-        return pidfile.stop(self.pid_file)
+        check = pidfile.stop(self.pid_file)
+        if self.process is not None:
+            self.process.wait(timeout=30)  # stopped by its pid file just now, or exited on its own
+            self.process = None
+        return check
 
 
 def after_up(target: Target, outputs: Outputs) -> Iterator[str]:

@@ -96,7 +96,7 @@ def test_killed_apply_leaves_a_lock_that_the_documented_recovery_clears(ecr_dirs
     first, second = ecr_dirs
     holder = first.apply_waiting_for_approval()
     holder.send_signal(signal.SIGKILL)  # no chance to release the lock
-    holder.wait(timeout=30)
+    holder.communicate(timeout=30)  # reaps it and closes its pipes
 
     blocked = second.run("apply", "-auto-approve", "-input=false", check=False)
     assert LOCK_ERROR in blocked.stderr + blocked.stdout

@@ -194,8 +194,39 @@ def diff(target: Target, stacks: list[str]) -> None:
         raise SystemExit(f"cdktf diff failed: {', '.join(failed)}")
 
 
+def destroy_all(target: Target) -> None:
+    """Destroy every stack in reverse dependency waves, the stacks of a wave at once (as ``up``
+    deploys them): a stack goes only after every stack that reads its outputs."""
+    tools = prepare(target)
+    run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
+    started = time.monotonic()
+    for wave in reversed(stacks_in_waves(read_manifest(tools.synth_dir))):
+        say(f"destroying {', '.join(wave)}")
+        running = {
+            stack: start_cdktf(
+                tools,
+                [
+                    "destroy",
+                    stack,
+                    "--skip-synth",
+                    "--auto-approve",
+                    "--ignore-missing-stack-dependencies",
+                    *tools.cdktf_flags("destroy"),
+                ],
+            )
+            for stack in wave
+        }
+        failed = [f"{stack} (exit {process.returncode})" for stack, process in running.items() if process.wait() != 0]
+        if failed:
+            raise SystemExit(f"cdktf destroy failed: {', '.join(failed)}; the stacks that depend on them are gone")
+    say(f"cdktf destroy done in {time.monotonic() - started:.0f} s")
+
+
 def cdktf_verb(target: Target, verb: str, stacks: list[str]) -> None:
-    """cdktf deploy, destroy or synth of ``stacks`` as one CLI call."""
+    """cdktf deploy, destroy or synth of ``stacks`` as one CLI call (destroy of every stack: ``destroy_all``)."""
+    if verb == "destroy" and stacks in ([], ["*"]):
+        destroy_all(target)
+        return
     tools = prepare(target) if verb != "synth" else toolchain.load()
     extra = {"destroy": ["--auto-approve"], "deploy": ["--auto-approve"]}.get(verb, [])
     if verb in ("deploy", "destroy") and stacks and stacks != ["*"]:
