@@ -73,19 +73,19 @@ EXAMPLE_TESTS := $(wildcard examples/*/tests)
 # output is printed whole when it ends.
 E2E_DEPLOY := tests/test_deploy_e2e.py
 
-test: install system-packages lint ## lint, then at once: the scan with the unit, app and plan tiers and each example's tests; the end-to-end tier
+test: install system-packages lint ## lint, then three streams at once: the scan with the unit, app and plan tiers; the end-to-end deploy; the other end-to-end tests and each example's tests
 	@$(MAKE) --no-print-directory -j3 --output-sync=target test-streams-quick test-streams-e2e-deploy test-streams-e2e-other
 
 .PHONY: test-streams-quick test-streams-e2e-deploy test-streams-e2e-other
 test-streams-quick: scan
 	@$(PY) -m pytest -m "not e2e"
-	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q $$suite || exit 1; done
 
 test-streams-e2e-deploy:
 	@$(PY) -m pytest -m e2e $(E2E_DEPLOY)
 
 test-streams-e2e-other:
 	@$(PY) -m pytest -m e2e --ignore=$(E2E_DEPLOY)
+	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q $$suite || exit 1; done
 
 test-unit: install ## synth-level tests only
 	@$(PY) -m pytest -m unit

@@ -12,7 +12,7 @@ from cdktf_devkit.testing import self_signed_certificate
 from cdktf_fargate import Environment
 from tests.test_tokens_unit import LOOKUPS, SHARED, TEAM, build_app
 
-pytestmark = pytest.mark.plan
+pytestmark = pytest.mark.e2e  # it applies the shared stack to plan the team stack against its state
 
 
 def create_lookup_targets(local_aws) -> None:
