@@ -38,8 +38,8 @@ from tests.synth_json import decode
 
 try:
     import tomllib
-except ImportError:  # Python 3.10: pyproject.toml is read with tomli where installed
-    tomllib = pytest.importorskip("tomli")
+except ImportError:  # Python 3.10: pyproject.toml is read with tomli, which must then be installed
+    import tomli as tomllib
 
 pytestmark = pytest.mark.unit
 
