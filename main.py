@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cdktf import App, TerraformOutput, TerraformStack
-from constructs import Construct
-
+# cdktf_fargate before cdktf: importing it first lets the jsii kernel load while Python imports.
 from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
@@ -28,6 +26,11 @@ from cdktf_fargate import (
     Table,
     TableConfig,
 )
+
+# isort: split
+from cdktf import App, TerraformOutput, TerraformStack
+from constructs import Construct
+
 from todolist_names import (
     API_PATH_PATTERN,
     CLUSTER_NAME,

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,18 @@ def load(name, path):
 
 for name, path in [tuple(arg.split("=", 1)) for arg in sys.argv[2:]]:
     load(f"app_{name}", path).build_app(outdir=os.path.join(out, name)).synth()
-print(sys.modules["cdktf_cdktf_provider_aws"].__dict__.get("__lazy_provider__", False))
+from jsii._runtime import kernel
+print(sys.modules["cdktf_cdktf_provider_aws"].__dict__.get("__lazy_provider__", False), type(kernel.provider).__name__)
 """
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_compile_cache(tmp_path_factory) -> Iterator[Path]:
+    """The kernels started here keep their compile cache in a directory of this module's."""
+    with pytest.MonkeyPatch.context() as patch:
+        cache = tmp_path_factory.mktemp("compile-cache")
+        patch.setenv("CDKTF_FARGATE_CACHE_DIR", str(cache))
+        yield cache
 
 
 def run_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -84,7 +95,8 @@ def all_files(root: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def synthesized(tmp_path_factory) -> dict[str, Path]:
     """Every app (ours, each example, one using provider types the library does not), synthesized
-    in one process with fast synth on and in another with it off."""
+    in one process with fast synth on (the kernel started early, the compile cache empty) and in
+    another with it off."""
     workdir = tmp_path_factory.mktemp("fast-synth")
     other = workdir / "other_types.py"
     other.write_text(OTHER_TYPES_APP)
@@ -97,7 +109,8 @@ def synthesized(tmp_path_factory) -> dict[str, Path]:
         assert done.returncode == 0, done.stderr[-3000:]
         hooked = done.stderr.count("cdktf-fargate: 2135 provider submodules load on first use")
         assert hooked == (1 if mode == "on" else 0), done.stderr[-3000:]
-        assert done.stdout.split()[-1] == ("True" if mode == "on" else "False")
+        lazy, kernel = done.stdout.split()[-2:]
+        assert (lazy, kernel) == (("True", "_EarlyProvider") if mode == "on" else ("False", "ProcessProvider"))
         assert "fast synth is off" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-3000:]
         results[mode] = workdir / mode
     return results
@@ -166,17 +179,22 @@ def test_the_kernel_hook_holds_the_lazy_index_only_when_fast_synth_is_on():
     assert _fast_synth.hook_tarball(True) == _fast_synth.hook_tarball(True)
 
 
-def test_an_unsupported_version_falls_back_with_one_warning():
-    result = run_python("""
-        import importlib.metadata as metadata, sys, warnings
-        real = metadata.version
-        metadata.version = lambda name: "1.999.0" if name == "jsii" else real(name)
+def test_an_unsupported_version_falls_back_with_one_warning(tmp_path):
+    other_jsii = tmp_path / "jsii"  # what fast synth reads of an installed jsii, at another version
+    other_jsii.mkdir()
+    (other_jsii / "__init__.py").write_text("")
+    (other_jsii / "_metadata.json").write_text(json.dumps({"version": "1.999.0"}))
+    result = run_python(
+        """
+        import sys, warnings
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             import cdktf_fargate
         print(hasattr(sys.modules.get("cdktf_cdktf_provider_aws"), "__lazy_provider__"), len(caught))
         print(caught[0].message)
-    """)
+    """,
+        PYTHONPATH=str(tmp_path),
+    )
     lazy, count, *message = result.stdout.split()
     assert (lazy, count) == ("False", "1"), result.stderr
     assert (
@@ -257,13 +275,22 @@ def provider_package(root: Path, version: str = _fast_synth.PROVIDER_ASSEMBLY_VE
     return root
 
 
-def run_hook(tmp_path: Path, package: Path) -> tuple[dict, str]:
-    hook = tmp_path / "hook.js"
+def kernel_hook(tmp_path: Path) -> Path:
+    """The speed-up part of the kernel hook, laid out as in its package."""
+    hook = tmp_path / "hook" / "lazy-provider-index.js"
+    hook.parent.mkdir()
     hook.write_text(_fast_synth.HOOK_SOURCE.read_text().replace("__SUPPORTED_VERSION__", _fast_synth.PROVIDER_ASSEMBLY_VERSION))
-    done = subprocess.run(
-        ["node", "-e", HOOK_DRIVER, str(hook), str(package)], capture_output=True, text=True, timeout=60, check=True
-    )
+    (hook.parent / "code-cache.js").write_text(_fast_synth.CODE_CACHE_SOURCE.read_text())
+    return hook
+
+
+def run_node(driver: str, *args: str) -> tuple[dict, str]:
+    done = subprocess.run(["node", "-e", driver, *args], capture_output=True, text=True, timeout=60, check=True)
     return json.loads(done.stdout), done.stderr
+
+
+def run_hook(tmp_path: Path, package: Path) -> tuple[dict, str]:
+    return run_node(HOOK_DRIVER, str(kernel_hook(tmp_path)), str(package))
 
 
 def test_the_kernel_hook_requires_a_submodule_on_first_use_only(tmp_path):
@@ -297,3 +324,112 @@ def test_importing_the_provider_first_is_reported_once():
     count, *message = result.stdout.split()
     assert count == "1", result.stderr
     assert " ".join(message).endswith("fast synth is off; import cdktf_fargate first")
+
+
+CDKTF_DRIVER = """
+globalThis.loaded = [];
+require(process.argv[1]);
+const fs = require(process.argv[2] + "/node_modules/cdktf/lib/private/fs.js");
+const before = [...globalThis.loaded];
+const zipped = fs.zip("site");
+console.log(JSON.stringify({before, after: globalThis.loaded, zipped}));
+"""
+
+
+def cdktf_package(root: Path, version: str) -> Path:
+    cdktf = root / "node_modules" / "cdktf"
+    (cdktf / "lib" / "private").mkdir(parents=True)
+    (cdktf / "package.json").write_text(json.dumps({"name": "cdktf", "version": version}))
+    (cdktf / "lib" / "private" / "fs.js").write_text(
+        'const archiver = require("archiver");\nexports.zip = (name) => archiver("zip", name);\n'
+    )
+    archiver = cdktf / "node_modules" / "archiver"
+    archiver.mkdir(parents=True)
+    (archiver / "index.js").write_text(
+        'globalThis.loaded.push("archiver");\nmodule.exports = (format, name) => `${format}:${name}`;\n'
+    )
+    return root
+
+
+@pytest.mark.parametrize(("version", "before"), [("0.21.0", []), ("0.20.0", ["archiver"])])
+def test_the_kernel_hook_defers_cdktf_021_archiver_to_its_first_call(tmp_path, version, before):
+    result, stderr = run_node(CDKTF_DRIVER, str(kernel_hook(tmp_path)), str(cdktf_package(tmp_path / "pkg", version)))
+    assert result == {"before": before, "after": ["archiver"], "zipped": "zip:site"}
+    assert stderr == ""
+
+
+# The kernel started early, and the compile cache.
+
+
+def test_with_cdktf_imported_first_the_kernel_starts_as_usual_and_the_hook_still_loads(tmp_path):
+    result = run_python(
+        """
+        import sys
+        from cdktf import App, TerraformStack
+        import cdktf_fargate
+        from cdktf_cdktf_provider_aws.provider import AwsProvider
+        from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
+        from jsii._runtime import kernel
+        app = App(outdir=sys.argv[1])
+        stack = TerraformStack(app, "Usual")
+        AwsProvider(stack, "aws", region="eu-west-1")
+        SqsQueue(stack, "queue", name="usual")
+        app.synth()
+        print(type(kernel.provider).__name__)
+    """,
+        str(tmp_path),
+        CDKTF_FARGATE_FAST_SYNTH_DEBUG="1",
+    )
+    assert result.stdout.split() == ["ProcessProvider"], result.stderr
+    assert "2135 provider submodules load on first use" in result.stderr
+    stack = json.loads((tmp_path / "stacks" / "Usual" / "cdk.tf.json").read_text())
+    assert stack["resource"]["aws_sqs_queue"]["queue"]["name"] == "usual"
+
+
+def test_a_queued_load_that_fails_raises_at_the_next_call_as_jsii_would():
+    result = run_python(
+        """
+        import cdktf_fargate
+        from cdktf_fargate import _assemblies, _early_kernel
+        missing = _assemblies.Load("no-such-assembly", "1.0.0", "/nonexistent/no-such-assembly@1.0.0.jsii.tgz")
+        print(_early_kernel.start([missing]), flush=True)
+        try:
+            import constructs
+        except Exception as error:
+            print(type(error).__name__, "no-such-assembly" in str(error), type(error.__cause__).__name__)
+    """,
+        CDKTF_FARGATE_FAST_SYNTH="0",  # no early start of its own
+    )
+    assert result.stdout.split() == ["True", "RuntimeError", "True", "JavaScriptError"], result.stderr
+
+
+def test_a_running_kernel_is_not_started_again():
+    result = run_python("""
+        import cdktf_fargate, constructs
+        from cdktf_fargate import _early_kernel
+        print(_early_kernel.start([]))
+    """)
+    assert result.stdout.split() == ["False"], result.stderr
+
+
+def test_the_compile_cache_is_used_by_the_next_run_and_a_damaged_entry_is_replaced(tmp_path):
+    app = tmp_path / "other_types.py"
+    app.write_text(OTHER_TYPES_APP)
+    cache = tmp_path / "cache"
+
+    def synth(name: str) -> Path:
+        done = run_python(SYNTH_EVERY_APP, str(tmp_path / name), f"other={app}", CDKTF_FARGATE_CACHE_DIR=str(cache))
+        assert done.returncode == 0, done.stderr[-3000:]
+        return tmp_path / name / "other"
+
+    first = synth("first")
+    entries = {entry.parent.name: entry for entry in cache.rglob("*.js.v8")}
+    assert {"provider", "sqs-queue", "sns-topic", "lambda-function", "data-aws-caller-identity"} <= set(entries)
+    kept = entries["sns-topic"].stat().st_mtime_ns
+    entries["sqs-queue"].write_bytes(b"not V8 code")
+
+    second = synth("second")
+    assert all_files(first) == all_files(second)
+    assert [f for f in all_files(first) if not filecmp.cmp(first / f, second / f, shallow=False)] == []
+    assert entries["sns-topic"].stat().st_mtime_ns == kept  # used as it was
+    assert entries["sqs-queue"].read_bytes() != b"not V8 code"  # rejected by V8, compiled afresh and stored again
