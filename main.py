@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-# cdktf_fargate before cdktf: importing it first lets the jsii kernel load while Python imports.
+# cdktf_fargate first: imported before cdktf and the provider bindings, it lets the jsii kernel
+# load while Python imports, and synth load only the provider types in use.
 from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,

@@ -14,8 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from cdktf import App, TerraformOutput, TerraformStack
-
+# cdktf_fargate first: imported before cdktf and the provider bindings, it lets the jsii kernel
+# load while Python imports, and synth load only the provider types in use.
 from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
@@ -24,6 +24,9 @@ from cdktf_fargate import (
     LoadBalancedFargateService,
     LoadBalancedFargateServiceConfig,
 )
+
+# isort: split
+from cdktf import App, TerraformOutput, TerraformStack
 
 STACK = "Orders-Service"
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import sys
 
-from cdktf import App, TerraformOutput, TerraformStack
-
-# Imported before the provider bindings, so that synth loads only the provider types in use.
+# cdktf_fargate first: imported before cdktf and the provider bindings, it lets the jsii kernel
+# load while Python imports, and synth load only the provider types in use.
 from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
@@ -27,6 +26,7 @@ from cdktf_fargate import (
 )
 
 # isort: split
+from cdktf import App, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_acm_certificate import DataAwsAcmCertificate
 from cdktf_cdktf_provider_aws.data_aws_subnets import DataAwsSubnets
 from cdktf_cdktf_provider_aws.data_aws_vpc import DataAwsVpc
