@@ -10,7 +10,9 @@ untimed warm-up, every run a fresh process writing into a fresh temporary direct
   comes: aws-cdk-lib validates every template at the end of synth (@aws/cloudformation-validate, WASM)
 - AWS CDK with that validation off (`CDK_VALIDATION=false`): our synth validates nothing comparable,
   so this is the like-for-like baseline
-- ours: `.venv/bin/python main.py` with default settings
+- ours: `.venv/bin/python main.py` with default settings (its compile cache warm from the warm-up run,
+  as after any earlier synth)
+- ours with an empty compile cache, as on a first run
 - ours with the synth speed-up switched off (`CDKTF_FARGATE_FAST_SYNTH=0` unless --fast-off says otherwise)
 - with --import-floor also the import floor: `python -c 'import cdktf_cdktf_provider_aws'`, the
   whole provider loaded the normal way
@@ -59,6 +61,7 @@ class Variant:
     env: dict[str, str]
     outdir_variable: str | None  # where the run's temporary output directory is passed
     expected: tuple[str, ...] = ()  # files every run must write, relative to its output directory
+    empty_dir_variable: str | None = None  # given a new empty directory on every run
     samples: list[float] = field(default_factory=list)
 
     def figures(self) -> dict:
@@ -149,6 +152,16 @@ def variants(fast_off: str, import_floor: bool) -> list[Variant]:
         ),
         Variant("ours", "ours: `python main.py` (default settings)", [py, "main.py"], ROOT, ours_env, "CDKTF_OUTDIR", ours_files),
         Variant(
+            "ours_cold_cache",
+            "ours: `python main.py`, compile cache empty (a new `CDKTF_FARGATE_CACHE_DIR` every run)",
+            [py, "main.py"],
+            ROOT,
+            ours_env,
+            "CDKTF_OUTDIR",
+            ours_files,
+            empty_dir_variable="CDKTF_FARGATE_CACHE_DIR",
+        ),
+        Variant(
             "ours_fast_off",
             f"ours: `{fast_off} python main.py` (speed-up off)",
             [py, "main.py"],
@@ -178,6 +191,8 @@ def run_once(variant: Variant) -> float:
         env = dict(variant.env)
         if variant.outdir_variable:
             env[variant.outdir_variable] = str(outdir)
+        if variant.empty_dir_variable:
+            env[variant.empty_dir_variable] = str(Path(scratch) / "empty")
         started = time.perf_counter()
         done = subprocess.run(
             variant.command, check=False, cwd=variant.cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
