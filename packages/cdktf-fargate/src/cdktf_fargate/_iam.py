@@ -1,4 +1,4 @@
-"""IAM policy documents shared by the constructs, and the check of statements callers hand in.
+"""IAM roles and policy documents shared by the constructs, and the check of statements callers hand in.
 
 Documents are built with ``Fn.jsonencode`` (see ``_terraform.jsonencode``), not ``json.dumps``: they hold
 tokens (ARNs of other resources), and only ``jsonencode`` keeps ``cdktf synth --hcl`` valid.
@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
 
 from ._terraform import jsonencode
 from ._tokens import is_unresolved
@@ -28,6 +32,23 @@ def trust_policy(service: str) -> str:
 
 def policy_document(statements: list[dict[str, Any]]) -> str:
     return jsonencode({"Version": "2012-10-17", "Statement": statements})
+
+
+def service_role(
+    scope: Construct,
+    id_prefix: str,
+    *,
+    name: str,
+    service: str,
+    tags: dict[str, str],
+    policy_name: str,
+    statements: list[dict[str, Any]],
+) -> IamRole:
+    """A role that one AWS service assumes, with one inline policy of ``statements``
+    (construct ids ``<id_prefix>-role`` and ``<id_prefix>-policy``)."""
+    role = IamRole(scope, f"{id_prefix}-role", name=name, assume_role_policy=trust_policy(service), tags=tags)
+    IamRolePolicy(scope, f"{id_prefix}-policy", role=role.id, name=policy_name, policy=policy_document(statements))
+    return role
 
 
 def check_statements(field: str, statements: Any) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from . import _checks, _names
-from ._iam import check_statements, policy_document, trust_policy
+from ._iam import check_statements, policy_document, service_role, trust_policy
 from ._terraform import AWS_MANAGED_KEYS, jsonencode, skip_check
 from ._tokens import is_unresolved
 from .errors import ConfigError
@@ -381,19 +381,14 @@ class LoadBalancedFargateService(Construct):
         )
         skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
-        execution_role = IamRole(
+        execution_role = service_role(
             self,
-            "execution-role",
+            "execution",
             name=derived(_names.IAM_ROLE, "execution"),
-            assume_role_policy=trust_policy("ecs-tasks.amazonaws.com"),
+            service="ecs-tasks.amazonaws.com",
             tags=tags,
-        )
-        IamRolePolicy(
-            self,
-            "execution-policy",
-            role=execution_role.id,
-            name="pull-image-write-logs",
-            policy=policy_document(self._execution_statements(repository.arn, log_group.arn)),
+            policy_name="pull-image-write-logs",
+            statements=self._execution_statements(repository.arn, log_group.arn),
         )
         task_role = IamRole(
             self,

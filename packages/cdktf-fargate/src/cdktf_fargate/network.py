@@ -23,7 +23,6 @@ from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.eip import Eip
 from cdktf_cdktf_provider_aws.flow_log import FlowLog
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
 from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
 from cdktf_cdktf_provider_aws.route import Route
@@ -35,7 +34,7 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from . import _checks, _names
-from ._iam import policy_document, trust_policy
+from ._iam import service_role
 from ._terraform import AWS_MANAGED_KEYS, skip_check
 from ._tokens import is_unresolved
 from .errors import ConfigError
@@ -276,27 +275,20 @@ class Network(Construct):
             tags=tags,
         )
         skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
-        role = IamRole(
+        role = service_role(
             self,
-            "flow-logs-role",
+            "flow-logs",
             name=_names.IAM_ROLE.fit(f"{name}-flow-logs"),
-            assume_role_policy=trust_policy("vpc-flow-logs.amazonaws.com"),
+            service="vpc-flow-logs.amazonaws.com",
             tags=tags,
-        )
-        IamRolePolicy(
-            self,
-            "flow-logs-policy",
-            role=role.id,
-            name="write-flow-logs",
-            policy=policy_document(
-                [
-                    {
-                        "Effect": "Allow",
-                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        "Resource": [log_group.arn, f"{log_group.arn}:*"],
-                    },
-                ]
-            ),
+            policy_name="write-flow-logs",
+            statements=[
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    "Resource": [log_group.arn, f"{log_group.arn}:*"],
+                },
+            ],
         )
         self.flow_log_group, self.flow_log_role = log_group, role
         self.flow_log = FlowLog(

@@ -30,11 +30,10 @@ from cdktf_cdktf_provider_aws.codepipeline import (
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from . import _checks, _names
-from ._iam import policy_document, trust_policy
+from ._iam import service_role
 from ._terraform import AWS_MANAGED_KEYS, jsonencode, literal, skip_check
 from ._tokens import is_unresolved
 from .errors import ConfigError
@@ -215,50 +214,43 @@ class Pipeline(Construct):
 
         source_action, source_statements = self._source(config, tags)
 
-        build_role = IamRole(
+        build_role = service_role(
             self,
-            "build-role",
+            "build",
             name=derived(_names.IAM_ROLE, "build"),
-            assume_role_policy=trust_policy("codebuild.amazonaws.com"),
+            service="codebuild.amazonaws.com",
             tags=tags,
-        )
-        IamRolePolicy(
-            self,
-            "build-policy",
-            role=build_role.id,
-            name="build",
-            policy=policy_document(
-                [
-                    {
-                        "Effect": "Allow",
-                        "Action": "ecr:GetAuthorizationToken",
-                        "Resource": "*",
-                    },  # AWS supports no narrower resource
-                    {
-                        "Effect": "Allow",
-                        "Action": [
-                            "ecr:BatchCheckLayerAvailability",
-                            "ecr:BatchGetImage",
-                            "ecr:GetDownloadUrlForLayer",
-                            "ecr:InitiateLayerUpload",
-                            "ecr:UploadLayerPart",
-                            "ecr:CompleteLayerUpload",
-                            "ecr:PutImage",
-                        ],
-                        "Resource": repository.arn,
-                    },
-                    {
-                        "Effect": "Allow",
-                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                        "Resource": f"{build_logs.arn}:*",
-                    },
-                    {
-                        "Effect": "Allow",
-                        "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-                        "Resource": f"{artifacts.arn}/*",
-                    },
-                ]
-            ),
+            policy_name="build",
+            statements=[
+                {
+                    "Effect": "Allow",
+                    "Action": "ecr:GetAuthorizationToken",
+                    "Resource": "*",
+                },  # AWS supports no narrower resource
+                {
+                    "Effect": "Allow",
+                    "Action": [
+                        "ecr:BatchCheckLayerAvailability",
+                        "ecr:BatchGetImage",
+                        "ecr:GetDownloadUrlForLayer",
+                        "ecr:InitiateLayerUpload",
+                        "ecr:UploadLayerPart",
+                        "ecr:CompleteLayerUpload",
+                        "ecr:PutImage",
+                    ],
+                    "Resource": repository.arn,
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": f"{build_logs.arn}:*",
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                    "Resource": f"{artifacts.arn}/*",
+                },
+            ],
         )
         project = CodebuildProject(
             self,
@@ -290,47 +282,40 @@ class Pipeline(Construct):
         skip_check(project, "CKV_AWS_316", "docker build needs privileged mode; the build role can push to one repository only")
 
         task_definitions = f"arn:aws:ecs:{region.name}:{account.account_id}:task-definition/{service.task_definition_family}:*"
-        pipeline_role = IamRole(
+        pipeline_role = service_role(
             self,
-            "pipeline-role",
+            "pipeline",
             name=derived(_names.IAM_ROLE, "pipeline"),
-            assume_role_policy=trust_policy("codepipeline.amazonaws.com"),
+            service="codepipeline.amazonaws.com",
             tags=tags,
-        )
-        IamRolePolicy(
-            self,
-            "pipeline-policy",
-            role=pipeline_role.id,
-            name="pipeline",
-            policy=policy_document(
-                [
-                    {
-                        "Effect": "Allow",
-                        "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-                        "Resource": f"{artifacts.arn}/*",
-                    },
-                    {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
-                    *source_statements,
-                    {"Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": project.arn},
-                    {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService"], "Resource": service.service_arn},
-                    {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": task_definitions},
-                    # The ECS deploy action's remaining calls support no resource-level permissions;
-                    # the task calls are held to this cluster by condition.
-                    {"Effect": "Allow", "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "Resource": "*"},
-                    {
-                        "Effect": "Allow",
-                        "Action": ["ecs:DescribeTasks", "ecs:ListTasks"],
-                        "Resource": "*",
-                        "Condition": {"ArnEquals": {"ecs:cluster": service.cluster_arn}},
-                    },
-                    {
-                        "Effect": "Allow",
-                        "Action": "iam:PassRole",
-                        "Resource": [service.task_role_arn, service.execution_role_arn],
-                        "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
-                    },
-                ]
-            ),
+            policy_name="pipeline",
+            statements=[
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                    "Resource": f"{artifacts.arn}/*",
+                },
+                {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
+                *source_statements,
+                {"Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": project.arn},
+                {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService"], "Resource": service.service_arn},
+                {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": task_definitions},
+                # The ECS deploy action's remaining calls support no resource-level permissions;
+                # the task calls are held to this cluster by condition.
+                {"Effect": "Allow", "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "Resource": "*"},
+                {
+                    "Effect": "Allow",
+                    "Action": ["ecs:DescribeTasks", "ecs:ListTasks"],
+                    "Resource": "*",
+                    "Condition": {"ArnEquals": {"ecs:cluster": service.cluster_arn}},
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:PassRole",
+                    "Resource": [service.task_role_arn, service.execution_role_arn],
+                    "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+                },
+            ],
         )
 
         stages = [
@@ -499,23 +484,16 @@ class Pipeline(Construct):
                 }
             ),
         )
-        role = IamRole(
+        role = service_role(
             self,
-            "trigger-role",
+            "trigger",
             name=derived(_names.IAM_ROLE, "trigger"),
-            assume_role_policy=trust_policy("events.amazonaws.com"),
+            service="events.amazonaws.com",
             tags=tags,
-        )
-        IamRolePolicy(
-            self,
-            "trigger-policy",
-            role=role.id,
-            name="start-pipeline",
-            policy=policy_document(
-                [
-                    {"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": pipeline_arn},
-                ]
-            ),
+            policy_name="start-pipeline",
+            statements=[
+                {"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": pipeline_arn},
+            ],
         )
         CloudwatchEventTarget(self, "on-push-target", rule=rule.name, arn=pipeline_arn, role_arn=role.arn)
         self.push_rule, self.trigger_role = rule, role
