@@ -50,7 +50,13 @@ LIBRARY = "cdktf-fargate"
 DEVKIT = "cdktf-devkit"
 PACKAGES = {LIBRARY: "cdktf_fargate", DEVKIT: "cdktf_devkit"}
 # What the library's wheel may hold besides Python modules (package data it declares).
-LIBRARY_DATA = {"py.typed", "_fast_synth_kernel.js", "_hcl_fix_kernel.js", "_code_cache_kernel.js"}
+LIBRARY_DATA = {
+    "py.typed",
+    "_fast_synth_kernel.js",
+    "_hcl_fix_kernel.js",
+    "_code_cache_kernel.js",
+    "_deferred_requires_kernel.js",
+}
 
 
 def section(markdown: str, title: str) -> str:

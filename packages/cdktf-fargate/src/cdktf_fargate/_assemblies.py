@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import util
 from pathlib import Path
@@ -24,7 +23,6 @@ class Load:
     name: str
     version: str
     tarball: str
-    on_answer: Callable[[Exception | None], None] | None = None  # given the error or None; without it an error is raised
 
 
 def package_dir(package: str) -> Path | None:

@@ -4,10 +4,13 @@
 //
 // Compiling the provider submodules an app uses is the largest part of the kernel's own work
 // (about 130 ms for the TodoList app). Each one compiled here is compiled with the code V8 made
-// for it last time, and its code is stored when the kernel exits. V8 checks that the stored code
-// belongs to the same source and the same V8, and compiles afresh when it does not; a cache that
-// cannot be read or written only means compiling as usual.
+// for it last time, and its code is stored when the kernel exits. Entries are named by the
+// SHA-256 of the source (V8 itself only compares the source's length) and kept per Node version;
+// V8 still rejects code made by another V8 or with other flags, and then it is compiled afresh.
+// Only entries the current user owns and nobody else can write are used. A cache that cannot be
+// read or written only means compiling as usual.
 
+const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const os = require("os");
@@ -30,14 +33,32 @@ function requireFor(module) {
   return require;
 }
 
-function store(file, data) {
+function readOwnEntry(file) {
+  let fd;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.partial`;
-    fs.writeFileSync(partial, data);
-    fs.renameSync(partial, file); // whole or not at all, when two kernels store the same file
+    fd = fs.openSync(file, "r");
+    const { uid, mode } = fs.fstatSync(fd);
+    if (uid !== process.getuid() || mode & 0o022) {
+      return undefined; // someone else's, or writable by others: not code to run
+    }
+    return fs.readFileSync(fd);
   } catch {
-    // a cache that cannot be written: the next run compiles as this one did
+    return undefined;
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+function store(file, script) {
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(partial, file); // whole or not at all, when two kernels store the same entry
+  } catch {
+    fs.rmSync(partial, { force: true }); // a cache that cannot be written: the next run compiles as this one did
   }
 }
 
@@ -51,13 +72,8 @@ function cacheCompiledCode(libDir, name) {
     if (!filename.startsWith(prefix)) {
       return originalCompile.call(this, content, filename);
     }
-    const cacheFile = path.join(root, `${path.relative(libDir, filename)}.v8`);
-    let cachedData;
-    try {
-      cachedData = fs.readFileSync(cacheFile);
-    } catch {
-      cachedData = undefined;
-    }
+    const cacheFile = path.join(root, `${crypto.createHash("sha256").update(content).digest("hex")}.v8`);
+    const cachedData = readOwnEntry(cacheFile);
     const script = new vm.Script(Module.wrap(content), { filename, cachedData });
     if (cachedData === undefined || script.cachedDataRejected) {
       unstored.set(cacheFile, script);
@@ -67,7 +83,7 @@ function cacheCompiledCode(libDir, name) {
   };
   process.once("exit", () => {
     for (const [file, script] of unstored) {
-      store(file, script.createCachedData()); // after the run, so it holds the functions that ran too
+      store(file, script); // after the run, so the code holds the functions that ran too
     }
   });
 }

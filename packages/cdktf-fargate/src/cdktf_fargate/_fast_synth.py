@@ -1,4 +1,4 @@
-"""Fast synth: load only the parts of the AWS provider bindings an app uses.
+"""Fast synth: load only the parts of the AWS provider bindings an app uses, and overlap the rest.
 
 Every synth loads the prebuilt AWS provider package twice over: Python imports all of its ~2,100
 binding modules, and the jsii kernel (Node) requires all of their JavaScript. Both are made lazy
@@ -6,19 +6,27 @@ here, before anything loads the provider:
 
 - Python: ``_lazy_provider`` puts a package module in ``sys.modules`` that imports a submodule
   on first use.
-- Node: just before the provider's jsii assembly is loaded, a small hook is loaded into the kernel
-  (``_fast_synth_kernel.js``, shipped as a one-file jsii assembly) that answers the kernel's
-  ``require`` of the provider's ``lib/index.js`` with getters that require a submodule on first use.
+- Node: a small hook is loaded into the kernel (shipped as a jsii assembly with no types, built
+  by ``hook_tarball``). It answers the kernel's ``require`` of the provider's ``lib/index.js``
+  with getters that require a submodule on first use (``_fast_synth_kernel.js``), compiles those
+  submodules with a cache kept between runs (``_code_cache_kernel.js``), and defers cdktf's
+  requires of ``archiver`` and ``semver`` to their first use (``_deferred_requires_kernel.js``).
+
+When ``cdktf_fargate`` is imported before ``cdktf``, the kernel is also started as soon as
+``cdktf`` or ``constructs`` is imported, and given the hook and the assemblies to load while
+Python imports (``_early_kernel``). Otherwise the hook is loaded into the running kernel just
+before the provider's assembly.
 
 Every provider type stays reachable, and the objects are the same, so the synthesized files are
 byte-identical (tested). The kernel hook also fixes cdktf 0.21's HCL output of the ``terraform``
-block (``_hcl_fix_kernel.js``); that part is loaded with the speed-up off too. ``CDKTF_FARGATE_FAST_SYNTH=0`` turns both off. With versions other than
-the pinned ones below, or a package laid out differently, the normal load is used and one line
-says so.
+block (``_hcl_fix_kernel.js``); that part is loaded with the speed-up off too.
+``CDKTF_FARGATE_FAST_SYNTH=0`` turns the rest off. With versions other than the pinned ones
+below, or a package laid out differently, the normal load is used and one line says so.
 """
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import importlib.abc
 import io
@@ -40,6 +48,7 @@ HOOK_VERSION = "1.0.0"
 HOOK_SOURCE = Path(__file__).with_name("_fast_synth_kernel.js")
 HCL_FIX_SOURCE = Path(__file__).with_name("_hcl_fix_kernel.js")
 CODE_CACHE_SOURCE = Path(__file__).with_name("_code_cache_kernel.js")
+DEFERRED_REQUIRES_SOURCE = Path(__file__).with_name("_deferred_requires_kernel.js")
 
 
 def enabled(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
@@ -68,19 +77,17 @@ def install() -> bool:
 
 def _version_mismatch() -> str | None:
     for distribution, supported in SUPPORTED_VERSIONS.items():
-        installed = _installed_version(distribution)
-        if installed is None:
+        package = distribution.replace("-", "_")
+        if _assemblies.package_dir(package) is None:
             return None  # not installed: the import itself reports it
+        if package == "jsii":
+            installed = _assemblies.jsii_version()
+        else:
+            load = _assemblies.assembly_of(package)  # a binding package has the version of its assembly
+            installed = load and load.version
         if installed != supported:
-            return f"fast synth supports {distribution} {supported}, found {installed}"
+            return f"fast synth supports {distribution} {supported}, found {installed or 'a version it cannot read'}"
     return None
-
-
-def _installed_version(distribution: str) -> str | None:
-    if distribution == "jsii":
-        return _assemblies.jsii_version()
-    load = _assemblies.assembly_of(distribution.replace("-", "_"))  # a binding package has its assembly's version
-    return load and load.version
 
 
 def _say(message: str) -> None:
@@ -88,56 +95,66 @@ def _say(message: str) -> None:
 
 
 class _BeforeKernelUse(importlib.abc.MetaPathFinder):
-    """Sets the kernel up just before a binding package is first imported, then steps aside so the
+    """Sets the kernel up as binding packages are first imported; each time it steps aside so the
     normal finders import the module.
 
-    With ``early``, the kernel is started then and given the hook, ``constructs``, ``cdktf`` and
-    the provider to load while Python goes on importing (``_early_kernel``). Otherwise, or if another
-    package has already started the kernel, the hook is loaded into the running kernel just
-    before the provider's assembly."""
+    With ``early``, the kernel is started when ``cdktf``, ``constructs`` or the provider bindings
+    are first imported and given the hook, ``constructs`` and ``cdktf`` to load; the provider is
+    added when its bindings are first imported. Otherwise, or if another package has already started the kernel, the hook
+    is loaded into the running kernel just before the provider's assembly."""
 
-    TRIGGERS = ("constructs", "cdktf", "constructs._jsii", "cdktf._jsii", f"{_lazy_provider.PACKAGE}._jsii")
+    EARLY = ("constructs", "cdktf", "constructs._jsii", "cdktf._jsii")
+    PROVIDER_JSII = f"{_lazy_provider.PACKAGE}._jsii"
 
     def __init__(self, lazy_index: bool, early: bool) -> None:
         self.lazy_index = lazy_index
         self.early = early
+        self.started_early = False
 
     def find_spec(self, fullname, path, target=None):
-        if fullname not in self.TRIGGERS:
-            return None
-        if self.early:
+        if self.early and fullname in (*self.EARLY, self.PROVIDER_JSII):
             self.early = False
-            if _start_kernel_early(self.lazy_index):
-                sys.meta_path.remove(self)
-                return None
-        if fullname == self.TRIGGERS[-1]:
+            self.started_early = _start_kernel_early(self.lazy_index)
+        if fullname == self.PROVIDER_JSII:
             sys.meta_path.remove(self)
-            _load_kernel_hook(self.lazy_index)
+            if not (self.started_early and _queue_provider()):
+                _load_kernel_hook(self.lazy_index)
         return None
 
 
 def _start_kernel_early(lazy_index: bool) -> bool:
-    from . import _early_kernel
-
-    constructs, cdktf, provider = (
-        _assemblies.assembly_of(package) for package in ("constructs", "cdktf", _lazy_provider.PACKAGE)
-    )
-    if None in (constructs, cdktf, provider):
+    constructs, cdktf = (_assemblies.assembly_of(package) for package in ("constructs", "cdktf"))
+    if constructs is None or cdktf is None:
         return False
     workdir = tempfile.TemporaryDirectory(prefix="cdktf-fargate-")
-    tarball = Path(workdir.name) / f"{HOOK_ASSEMBLY}@{HOOK_VERSION}.jsii.tgz"
-    tarball.write_bytes(hook_tarball(lazy_index))
+    atexit.register(workdir.cleanup)  # before the kernel's own exit hook, so it runs after it
 
     def hook_answered(error: Exception | None) -> None:
         workdir.cleanup()
         if error is not None:
             _say_hook_failed(error)
 
-    hook = _assemblies.Load(HOOK_ASSEMBLY, HOOK_VERSION, str(tarball), on_answer=hook_answered)
-    if _early_kernel.start([hook, constructs, cdktf, provider]):
-        return True
-    workdir.cleanup()
-    return False
+    try:
+        from . import _early_kernel
+
+        tarball = Path(workdir.name) / f"{HOOK_ASSEMBLY}@{HOOK_VERSION}.jsii.tgz"
+        tarball.write_bytes(hook_tarball(lazy_index))
+        hook = _assemblies.Load(HOOK_ASSEMBLY, HOOK_VERSION, str(tarball))
+        started = _early_kernel.start([hook, constructs, cdktf], on_answer={HOOK_ASSEMBLY: hook_answered})
+    except Exception as error:  # noqa: BLE001 - any failure means: start the kernel the usual way
+        started = False
+        _say(f"the jsii kernel starts the usual way ({type(error).__name__}: {str(error).splitlines()[0]})")
+    if not started:
+        workdir.cleanup()
+    return started
+
+
+def _queue_provider() -> bool:
+    """Add the provider's assembly to the kernel started early; False if the kernel was not."""
+    from . import _early_kernel
+
+    provider = _assemblies.assembly_of(_lazy_provider.PACKAGE)
+    return provider is None or _early_kernel.queue(provider)  # None: its bindings load it themselves
 
 
 def _load_kernel_hook(lazy_index: bool) -> None:
@@ -165,7 +182,8 @@ def hook_tarball(lazy_index: bool = True) -> bytes:
     Byte-for-byte the same on every call (fixed times and owners), so the kernel's package cache
     keeps one copy of each."""
     lazy = HOOK_SOURCE.read_text(encoding="utf-8").replace("__SUPPORTED_VERSION__", PROVIDER_ASSEMBLY_VERSION)
-    main = 'require("./hcl-terraform-block");\n' + ('require("./lazy-provider-index");\n' if lazy_index else "")
+    speed_ups = 'require("./deferred-requires");\nrequire("./lazy-provider-index");\n'
+    main = 'require("./hcl-terraform-block");\n' + (speed_ups if lazy_index else "")
     files = {
         "package/package.json": {"name": HOOK_ASSEMBLY, "version": HOOK_VERSION, "main": "lib/index.js", "license": "Apache-2.0"},
         "package/.jsii": {
@@ -185,6 +203,7 @@ def hook_tarball(lazy_index: bool = True) -> bytes:
         "package/lib/lazy-provider-index.js": lazy,
         "package/lib/hcl-terraform-block.js": HCL_FIX_SOURCE.read_text(encoding="utf-8"),
         "package/lib/code-cache.js": CODE_CACHE_SOURCE.read_text(encoding="utf-8"),
+        "package/lib/deferred-requires.js": DEFERRED_REQUIRES_SOURCE.read_text(encoding="utf-8"),
     }
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed, tarfile.open(fileobj=compressed, mode="w") as archive:

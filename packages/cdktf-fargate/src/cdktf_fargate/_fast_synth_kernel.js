@@ -1,6 +1,5 @@
 "use strict";
-// Runs inside the jsii kernel (Node): loaded before the AWS provider assembly, and before cdktf's
-// when the kernel is started early.
+// Runs inside the jsii kernel (Node), loaded before the AWS provider assembly.
 //
 // The provider's lib/index.js is 2,135 lines of `exports.x = require("./x");`: loading it
 // compiles every resource type's JavaScript (about 250 MB) although an app uses a few dozen.
@@ -9,10 +8,6 @@
 // walking the exports (`closure.vpc.Vpc`), so every type stays reachable and the classes are the
 // very same objects: synthesized output is unchanged. Anything unexpected (another provider
 // version, another layout of the file) leaves the normal load in place and says so once.
-//
-// cdktf 0.21 requires `archiver` (for zipping assets) and `semver` (for checking a provider
-// binary's version) when it loads, about 90 ms, and an app without assets or binary checks never
-// calls them. Each is answered with a stand-in that requires it on first call or property read.
 //
 // The provider submodules that are loaded are compiled with a cache kept between runs
 // (code-cache.js).
@@ -25,9 +20,6 @@ const { cacheCompiledCode } = require("./code-cache");
 const PACKAGE = "@cdktf/provider-aws";
 const SUPPORTED_VERSION = "__SUPPORTED_VERSION__";
 const INDEX_SUFFIX = path.join("node_modules", ...PACKAGE.split("/"), "lib", "index.js");
-const CDKTF_LIB = path.join("node_modules", "cdktf", "lib") + path.sep;
-const CDKTF_VERSION = "0.21.0";
-const CDKTF_DEFERRED = new Set(["archiver", "semver"]); // cdktf 0.21 only calls `archiver(...)` and reads `semver.satisfies`
 const EXPORT_LINE = /^exports\.([A-Za-z0-9_$]+) = require\("(\.\/[A-Za-z0-9_-]+)"\);$/gm;
 
 function lazyExports(indexPath) {
@@ -57,34 +49,10 @@ function lazyExports(indexPath) {
   return exports;
 }
 
-function cdktfVersion(libFile) {
-  const modules = libFile.slice(0, libFile.lastIndexOf(CDKTF_LIB));
-  return JSON.parse(fs.readFileSync(path.join(modules, "node_modules", "cdktf", "package.json"), "utf-8")).version;
-}
-
-function onFirstUse(load) {
-  let loaded;
-  const real = () => (loaded ??= load());
-  return new Proxy(function deferred() {}, {
-    apply: (_, self, args) => Reflect.apply(real(), self, args),
-    get: (_, key) => Reflect.get(real(), key),
-  });
-}
-
 let providerDone = false;
-let cdktfChecked;
 const originalLoad = Module._load;
-Module._load = function loadWithLazyParts(request, parent, isMain) {
-  if (typeof request !== "string") {
-    return originalLoad.apply(this, arguments);
-  }
-  if (CDKTF_DEFERRED.has(request) && parent?.filename?.includes(CDKTF_LIB)) {
-    cdktfChecked ??= cdktfVersion(parent.filename) === CDKTF_VERSION;
-    if (cdktfChecked) {
-      return onFirstUse(() => originalLoad.call(this, request, parent, isMain));
-    }
-  }
-  if (!providerDone && request.endsWith(INDEX_SUFFIX)) {
+Module._load = function loadWithLazyProviderIndex(request) {
+  if (!providerDone && typeof request === "string" && request.endsWith(INDEX_SUFFIX)) {
     providerDone = true; // one provider per kernel
     let result;
     try {
