@@ -116,6 +116,13 @@ def test_pipeline_passes_only_the_service_roles_to_ecs_tasks(synth):
     assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
 
 
+def test_pipeline_tags_only_this_services_task_definitions_in_the_accounts_partition(synth):
+    (tag,) = [s for s in statements(synth, "pipeline") if s["Action"] == "ecs:TagResource"]
+    assert tag["Resource"].startswith("arn:${data.aws_partition.")  # aws, aws-cn or aws-us-gov: as the account's
+    assert ":ecs:${data.aws_region." in tag["Resource"] and tag["Resource"].endswith(":*")
+    assert ":task-definition/${data.terraform_remote_state." in tag["Resource"]
+
+
 def test_service_ignores_task_definition_changes_the_pipeline_makes(synth):
     (service,) = synth.resources(ECS_STACK, "aws_ecs_service").values()
     assert service["lifecycle"]["ignore_changes"] == ["task_definition"]

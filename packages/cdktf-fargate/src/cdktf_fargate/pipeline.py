@@ -28,6 +28,7 @@ from cdktf_cdktf_provider_aws.codepipeline import (
     CodepipelineStageAction,
 )
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from constructs import Construct
@@ -191,6 +192,7 @@ class Pipeline(Construct):
 
         region = DataAwsRegion(self, "region")
         account = DataAwsCallerIdentity(self, "account")
+        partition = DataAwsPartition(self, "partition")
 
         artifacts = PrivateBucket(
             self,
@@ -281,7 +283,9 @@ class Pipeline(Construct):
         skip_check(project, "CKV_AWS_147", AWS_MANAGED_KEYS)
         skip_check(project, "CKV_AWS_316", "docker build needs privileged mode; the build role can push to one repository only")
 
-        task_definitions = f"arn:aws:ecs:{region.name}:{account.account_id}:task-definition/{service.task_definition_family}:*"
+        task_definitions = (
+            f"arn:{partition.partition}:ecs:{region.name}:{account.account_id}:task-definition/{service.task_definition_family}:*"
+        )
         pipeline_role = service_role(
             self,
             "pipeline",
