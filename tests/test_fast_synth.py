@@ -78,6 +78,30 @@ def own_compile_cache(tmp_path_factory) -> Iterator[Path]:
         yield cache
 
 
+ONE_QUEUE_APP = """
+import sys
+from cdktf import App, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
+from jsii._runtime import kernel
+app = App(outdir=sys.argv[1])
+stack = TerraformStack(app, "One-Queue")
+AwsProvider(stack, "aws", region="eu-west-1")
+SqsQueue(stack, "queue", name="one-queue")
+app.synth()
+print(type(kernel.provider).__name__)
+"""
+
+
+def one_queue_app(setup: str) -> str:
+    """A one-queue app, after ``setup`` (what is imported first, what is patched); it prints the kernel's provider class."""
+    return textwrap.dedent(setup) + ONE_QUEUE_APP
+
+
+def one_queue(outdir: Path) -> dict:
+    return json.loads((outdir / "stacks" / "One-Queue" / "cdk.tf.json").read_text())["resource"]["aws_sqs_queue"]["queue"]
+
+
 def run_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code), *args],
@@ -207,29 +231,17 @@ def test_an_unsupported_version_falls_back_with_one_warning(tmp_path):
 
 def test_a_kernel_hook_that_cannot_load_falls_back_and_the_synth_still_works(tmp_path):
     result = run_python(
-        """
-        import sys, warnings
-        from cdktf_fargate import _fast_synth
-        _fast_synth.hook_tarball = lambda *_: b"not a tarball"
-        from cdktf import App, TerraformStack
-        from cdktf_cdktf_provider_aws.provider import AwsProvider
-        from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
-        app = App(outdir=sys.argv[1])
-        stack = TerraformStack(app, "Fallback")
-        AwsProvider(stack, "aws", region="eu-west-1")
-        SqsQueue(stack, "queue", name="fallback")
-        app.synth()
-        from jsii._runtime import kernel
-        print(type(kernel.provider).__name__)
-    """,
+        one_queue_app("""
+            from cdktf_fargate import _fast_synth
+            _fast_synth.hook_tarball = lambda *_: b"not a tarball"
+        """),
         str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["_EarlyProvider"]  # the hook's load failed in the kernel started early
     assert result.stderr.count("cdktf-fargate: fast synth is off for this run (") == 1
     assert "Traceback" not in result.stderr
-    stack = json.loads((tmp_path / "stacks" / "Fallback" / "cdk.tf.json").read_text())
-    assert stack["resource"]["aws_sqs_queue"]["queue"]["name"] == "fallback"
+    assert one_queue(tmp_path)["name"] == "one-queue"
 
 
 def test_the_unexpected_package_layout_falls_back_with_one_warning(tmp_path):
@@ -436,27 +448,16 @@ def test_the_compile_cache_never_runs_code_of_another_source_of_the_same_length(
 
 def test_with_cdktf_imported_first_the_kernel_starts_as_usual_and_the_hook_still_loads(tmp_path):
     result = run_python(
-        """
-        import sys
-        from cdktf import App, TerraformStack
-        import cdktf_fargate
-        from cdktf_cdktf_provider_aws.provider import AwsProvider
-        from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
-        from jsii._runtime import kernel
-        app = App(outdir=sys.argv[1])
-        stack = TerraformStack(app, "Usual")
-        AwsProvider(stack, "aws", region="eu-west-1")
-        SqsQueue(stack, "queue", name="usual")
-        app.synth()
-        print(type(kernel.provider).__name__)
-    """,
+        one_queue_app("""
+            import cdktf
+            import cdktf_fargate
+        """),
         str(tmp_path),
         CDKTF_FARGATE_FAST_SYNTH_DEBUG="1",
     )
     assert result.stdout.split() == ["ProcessProvider"], result.stderr
     assert "2135 provider submodules load on first use" in result.stderr
-    stack = json.loads((tmp_path / "stacks" / "Usual" / "cdk.tf.json").read_text())
-    assert stack["resource"]["aws_sqs_queue"]["queue"]["name"] == "usual"
+    assert one_queue(tmp_path)["name"] == "one-queue"
 
 
 def test_a_queued_load_that_fails_is_raised_by_the_next_call_naming_the_assembly():
