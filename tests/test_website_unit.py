@@ -123,6 +123,10 @@ def test_content_types(key, expected):
         ({"site_dir": str(WEB_DIR), "api_path_pattern": "todos"}, "api_path_pattern"),
         ({"site_dir": str(WEB_DIR), "generated_files": {"../config.js": "x"}}, "generated_files"),
         ({"site_dir": str(WEB_DIR), "force_destroy": "no"}, "force_destroy"),
+        ({"site_dir": str(WEB_DIR), "api_origin_protocol": "tls"}, "api_origin_protocol"),
+        ({"site_dir": str(WEB_DIR), "api_http_port": 22}, "api_http_port"),
+        ({"site_dir": str(WEB_DIR), "api_https_port": 70000}, "api_https_port"),
+        ({"site_dir": str(WEB_DIR), "api_https_port": "443"}, "api_https_port"),
     ],
 )
 def test_bad_site_config_is_rejected(settings, field):
@@ -147,3 +151,23 @@ def test_a_binary_file_is_uploaded_as_base64(tmp_path):
     assert base64.b64decode(favicon["content_base64"]) == icon and "content" not in favicon
     assert page["content"] == "<p>hi</p>" and "content_base64" not in page
     assert set(site.files) == {"index.html", "favicon.ico"}
+
+
+def test_a_site_in_front_of_a_tls_only_service_reaches_its_api_over_https(tmp_path):
+    from cdktf import App, TerraformStack
+
+    from cdktf_fargate import OriginProtocol, StaticSite
+
+    (tmp_path / "index.html").write_text("<p>hi</p>")
+    stack = TerraformStack(App(outdir=str(tmp_path / "out")), "Site")
+    config = StaticSiteConfig(site_dir=str(tmp_path), api_origin_protocol=OriginProtocol.HTTPS_ONLY, api_https_port=8443)
+    StaticSite(stack, "site", config=config, api_domain_name="api.example.com")
+    (distribution,) = json.loads(CdktfTesting.synth(stack))["resource"]["aws_cloudfront_distribution"].values()
+    (api,) = [o for o in distribution["origin"] if o["origin_id"] == "api"]
+    assert api["domain_name"] == "api.example.com"
+    assert api["custom_origin_config"] == {
+        "http_port": 80,
+        "https_port": 8443,
+        "origin_protocol_policy": "https-only",
+        "origin_ssl_protocols": ["TLSv1.2"],
+    }

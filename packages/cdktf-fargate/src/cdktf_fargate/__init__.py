@@ -39,6 +39,7 @@ _EXPORTS = {
     "StaticSite": "static_site",
     "StaticSiteConfig": "static_site",
     "PriceClass": "static_site",
+    "OriginProtocol": "static_site",
     "Table": "table",
     "TableConfig": "table",
     "NetworkConfig": "network",
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from .network import ExistingNetwork, Network, NetworkConfig
     from .pipeline import Pipeline, PipelineConfig, SourceKind
     from .private_bucket import PrivateBucket, PrivateBucketConfig
-    from .static_site import PriceClass, StaticSite, StaticSiteConfig
+    from .static_site import OriginProtocol, PriceClass, StaticSite, StaticSiteConfig
     from .table import Table, TableConfig
 
 

@@ -62,6 +62,14 @@ class PriceClass(str, Enum):
     PRICE_CLASS_ALL = "PriceClass_All"
 
 
+class OriginProtocol(str, Enum):
+    """How CloudFront connects to the API origin."""
+
+    HTTP_ONLY = "http-only"
+    HTTPS_ONLY = "https-only"
+    MATCH_VIEWER = "match-viewer"
+
+
 @dataclass(frozen=True)
 class StaticSiteConfig:
     """Settings of :class:`StaticSite`."""
@@ -77,6 +85,13 @@ class StaticSiteConfig:
     """CloudFront price class. Default ``PriceClass_100`` (North America and Europe)."""
     api_path_pattern: str = "/api/*"
     """Paths CloudFront forwards to the API origin (when the site has one). Default ``/api/*``."""
+    api_origin_protocol: OriginProtocol = OriginProtocol.HTTP_ONLY
+    """How CloudFront connects to the API origin. In front of a TLS-only service use ``https-only``,
+    with an API domain name its certificate covers. Default ``http-only``."""
+    api_http_port: int = 80
+    """Port of the API origin for HTTP (the service's ``listener_port``): 80, 443 or 1024-65535. Default 80."""
+    api_https_port: int = 443
+    """Port of the API origin for HTTPS (the service's ``tls_port``): 80, 443 or 1024-65535. Default 443."""
     force_destroy: bool = False
     """Let destroy delete the bucket with its objects. Default False."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -100,6 +115,13 @@ class StaticSiteConfig:
             r"/[A-Za-z0-9_./*-]{0,254}",
             "must be a CloudFront path pattern starting with '/'",
         )
+        object.__setattr__(
+            self, "api_origin_protocol", _checks.one_of("api_origin_protocol", self.api_origin_protocol, OriginProtocol)
+        )
+        for port_field in ("api_http_port", "api_https_port"):
+            port = _checks.int_in_range(port_field, getattr(self, port_field), 1, 65535)
+            if port not in (80, 443) and port < 1024:
+                raise ConfigError(port_field, port, "must be 80, 443 or 1024-65535 (CloudFront connects to no other origin port)")
         _checks.boolean("force_destroy", self.force_destroy)
         object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
@@ -183,9 +205,9 @@ class StaticSite(Construct):
                     origin_id="api",
                     domain_name=api_domain_name,
                     custom_origin_config={
-                        "http_port": 80,
-                        "https_port": 443,
-                        "origin_protocol_policy": "http-only",
+                        "http_port": config.api_http_port,
+                        "https_port": config.api_https_port,
+                        "origin_protocol_policy": config.api_origin_protocol.value,
                         "origin_ssl_protocols": ["TLSv1.2"],
                     },
                 )
