@@ -1,11 +1,13 @@
 """What the installed jsii packages hold, read from their files without importing them.
 
 Importing a binding package starts the jsii kernel, and ``importlib.metadata`` alone costs more
-than the reads here, so fast synth checks versions and prepares assembly loads from these.
+than the reads here, so fast synth checks versions and prepares assembly loads from these. Each
+package is read once per process (the version check and the kernel start ask for the same ones).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ class Load:
     tarball: str
 
 
+@functools.cache
 def package_dir(package: str) -> Path | None:
     try:
         spec = util.find_spec(package)
@@ -35,6 +38,7 @@ def package_dir(package: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+@functools.cache
 def assembly_of(package: str) -> Load | None:
     """The assembly load a binding package will ask for when it is imported."""
     root = package_dir(package)

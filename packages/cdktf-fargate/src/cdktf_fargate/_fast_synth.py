@@ -100,8 +100,9 @@ class _BeforeKernelUse(importlib.abc.MetaPathFinder):
 
     With ``early``, the kernel is started when ``cdktf``, ``constructs`` or the provider bindings
     are first imported and given the hook, ``constructs`` and ``cdktf`` to load; the provider is
-    added when its bindings are first imported. Otherwise, or if another package has already started the kernel, the hook
-    is loaded into the running kernel just before the provider's assembly."""
+    added when its bindings are first imported. Otherwise, or if another package has already
+    started the kernel, the hook is loaded into the running kernel just before the provider's
+    assembly."""
 
     EARLY = ("constructs", "cdktf", "constructs._jsii", "cdktf._jsii")
     PROVIDER_JSII = f"{_lazy_provider.PACKAGE}._jsii"
@@ -137,9 +138,7 @@ def _start_kernel_early(lazy_index: bool) -> bool:
     try:
         from . import _early_kernel
 
-        tarball = Path(workdir.name) / f"{HOOK_ASSEMBLY}@{HOOK_VERSION}.jsii.tgz"
-        tarball.write_bytes(hook_tarball(lazy_index))
-        hook = _assemblies.Load(HOOK_ASSEMBLY, HOOK_VERSION, str(tarball))
+        hook = _assemblies.Load(HOOK_ASSEMBLY, HOOK_VERSION, _write_hook(workdir.name, lazy_index))
         started = _early_kernel.start([hook, constructs, cdktf], on_answer={HOOK_ASSEMBLY: hook_answered})
     except Exception as error:  # noqa: BLE001 - any failure means: start the kernel the usual way
         started = False
@@ -162,12 +161,17 @@ def _load_kernel_hook(lazy_index: bool) -> None:
     from jsii._runtime import kernel
 
     with tempfile.TemporaryDirectory(prefix="cdktf-fargate-") as workdir:
-        tarball = Path(workdir) / f"{HOOK_ASSEMBLY}@{HOOK_VERSION}.jsii.tgz"
-        tarball.write_bytes(hook_tarball(lazy_index))
         try:
-            kernel.load(HOOK_ASSEMBLY, HOOK_VERSION, str(tarball))
+            kernel.load(HOOK_ASSEMBLY, HOOK_VERSION, _write_hook(workdir, lazy_index))
         except Exception as error:  # noqa: BLE001 - any failure means: load the provider the normal way
             _say_hook_failed(error)
+
+
+def _write_hook(directory: str, lazy_index: bool) -> str:
+    """The kernel hook's tarball, written into ``directory``; its path."""
+    tarball = Path(directory) / f"{HOOK_ASSEMBLY}@{HOOK_VERSION}.jsii.tgz"
+    tarball.write_bytes(hook_tarball(lazy_index))
+    return str(tarball)
 
 
 def _say_hook_failed(error: Exception) -> None:

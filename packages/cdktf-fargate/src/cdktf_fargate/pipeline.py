@@ -215,6 +215,11 @@ class Pipeline(Construct):
         skip_check(build_logs, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
         source_action, source_statements = self._source(config, tags)
+        artifact_objects = {  # both the build and the pipeline read and write the artifacts
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+            "Resource": f"{artifacts.arn}/*",
+        }
 
         build_role = service_role(
             self,
@@ -247,11 +252,7 @@ class Pipeline(Construct):
                     "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                     "Resource": f"{build_logs.arn}:*",
                 },
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-                    "Resource": f"{artifacts.arn}/*",
-                },
+                artifact_objects,
             ],
         )
         project = CodebuildProject(
@@ -294,11 +295,7 @@ class Pipeline(Construct):
             tags=tags,
             policy_name="pipeline",
             statements=[
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-                    "Resource": f"{artifacts.arn}/*",
-                },
+                artifact_objects,
                 {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
                 *source_statements,
                 {"Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": project.arn},
