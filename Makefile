@@ -73,7 +73,9 @@ EXAMPLE_TESTS := $(wildcard examples/*/tests)
 # output is printed whole when it ends.
 E2E_DEPLOY := tests/test_deploy_e2e.py
 
-test: install system-packages lint ## lint, then three streams at once: the scan with the unit, app and plan tiers; the end-to-end deploy; the other end-to-end tests and each example's tests
+test: ## install (Python and npm packages at once), lint, then three streams at once: the scan with the unit, app and plan tiers; the end-to-end deploy; the other end-to-end tests and each example's tests
+	@$(MAKE) --no-print-directory -j2 --output-sync=target install
+	@$(MAKE) --no-print-directory system-packages lint
 	@$(MAKE) --no-print-directory -j3 --output-sync=target test-streams-quick test-streams-e2e-deploy test-streams-e2e-other
 
 .PHONY: test-streams-quick test-streams-e2e-deploy test-streams-e2e-other
