@@ -17,11 +17,11 @@ help: ## list the targets
 
 install: $(VENV)/.installed node_modules/.installed ## install Python packages, the cdktf CLI and the Terraform CLI config
 
-$(VENV)/.installed: requirements.txt packages/cdktf-fargate/pyproject.toml packages/cdktf-devkit/pyproject.toml
+$(VENV)/.installed: requirements.txt modules/pyproject.toml devkit/pyproject.toml
 	@echo "==> installing Python packages into $(VENV)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e packages/cdktf-fargate -e packages/cdktf-devkit
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e modules -e devkit
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

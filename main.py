@@ -16,8 +16,8 @@ from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
     Environment,
-    LoadBalancedFargateService,
-    LoadBalancedFargateServiceConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
     Network,
     NetworkConfig,
     Pipeline,
@@ -70,9 +70,9 @@ def repository_config(**settings) -> ContainerRepositoryConfig:
     return ContainerRepositoryConfig(name=REPOSITORY_NAME, **settings)
 
 
-def service_config(**settings) -> LoadBalancedFargateServiceConfig:
+def service_config(**settings) -> NetworkLoadBalancedFargateServiceConfig:
     # The pipeline owns image rollouts, so Terraform leaves the service's task definition revision alone.
-    return LoadBalancedFargateServiceConfig(
+    return NetworkLoadBalancedFargateServiceConfig(
         service_name=SERVICE_NAME,
         cluster_name=CLUSTER_NAME,
         container_name=CONTAINER_NAME,
@@ -113,7 +113,7 @@ class AppConfig:
 
     network: NetworkConfig = field(default_factory=network_config)
     repository: ContainerRepositoryConfig = field(default_factory=repository_config)
-    service: LoadBalancedFargateServiceConfig = field(default_factory=service_config)
+    service: NetworkLoadBalancedFargateServiceConfig = field(default_factory=service_config)
     table: TableConfig = field(default_factory=table_config)
     pipeline: PipelineConfig = field(default_factory=pipeline_config)
     website: StaticSiteConfig = field(default_factory=website_config)
@@ -182,7 +182,7 @@ class EcsStack(AppStack):
         super().__init__(scope, ECS_STACK, environment)
         self.table = Table(self, "table", config=config.table)
         service_config = replace(config.service, environment={**config.service.environment, TABLE_NAME_VARIABLE: self.table.name})
-        self.service = LoadBalancedFargateService(self, "service", config=service_config, network=network, repository=repository)
+        self.service = NetworkLoadBalancedFargateService(self, "service", config=service_config, network=network, repository=repository)
         self.service.add_task_policy(TABLE_ITEM_ACTIONS_POLICY, [self.table.item_statement(TABLE_ITEM_ACTIONS)])
         output(self, "LoadBalancerDNS", self.service.load_balancer_dns_name, "DNS name of the Network Load Balancer")
         output(self, "cluster_name", self.service.cluster_name, "ECS cluster name")
@@ -200,7 +200,7 @@ class CicdStack(AppStack):
         scope: Construct,
         environment: Environment,
         config: PipelineConfig,
-        service: LoadBalancedFargateService,
+        service: NetworkLoadBalancedFargateService,
         repository: ContainerRepository,
     ) -> None:
         super().__init__(scope, CICD_STACK, environment)
@@ -216,7 +216,7 @@ class WebsiteStack(AppStack):
     """TodoList-Website: the static page on S3 + CloudFront, wired to the service's load balancer."""
 
     def __init__(
-        self, scope: Construct, environment: Environment, config: StaticSiteConfig, service: LoadBalancedFargateService
+        self, scope: Construct, environment: Environment, config: StaticSiteConfig, service: NetworkLoadBalancedFargateService
     ) -> None:
         super().__init__(scope, WEBSITE_STACK, environment)
         self.site = StaticSite(self, "site", config=config, api_domain_name=service.load_balancer_dns_name)

@@ -134,7 +134,7 @@ def synth_section(command: str) -> list[str]:
     if not figures["fast_off_switch_read"]:
         lines += [
             "",
-            f"`{off_name}` was not read by `packages/` throughout this run: the speed-up-off row may measure the default.",
+            f"`{off_name}` was not read by `modules/` throughout this run: the speed-up-off row may measure the default.",
         ]
     lines += [
         "",

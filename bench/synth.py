@@ -105,13 +105,13 @@ def switch(assignment: str) -> tuple[str, str]:
 
 def library_reads(name: str) -> bool:
     """Whether the construct library mentions the variable at all (else the switch does nothing)."""
-    return any(name in path.read_text(errors="replace") for path in (ROOT / "packages").glob("*/src/**/*.py"))
+    return any(name in path.read_text(errors="replace") for path in (ROOT / "modules").glob("**/*.py"))
 
 
 def code_fingerprint() -> str:
     """Hash of the code the variants run: a shared checkout can change under a running benchmark."""
     digest = hashlib.sha256()
-    files = [*sorted((ROOT / "packages").glob("*/src/**/*.py")), *sorted(ROOT.glob("*.py")), AWSCDK / "app.ts"]
+    files = [*sorted((ROOT / "modules").glob("**/*.py")), *sorted(ROOT.glob("*.py")), AWSCDK / "app.ts"]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
@@ -239,7 +239,7 @@ def run(runs: int = RUNS, fast_off: str = FAST_OFF, import_floor: bool = False, 
         f"==> synth: {', '.join(v.key for v in measured)} alternately, {runs} timed runs each after {warmup} warm-up", flush=True
     )
     if not switch_read:
-        print(f"  note: nothing under packages/*/src reads {off_name}: 'speed-up off' measures the default", flush=True)
+        print(f"  note: nothing under modules/ reads {off_name}: 'speed-up off' measures the default", flush=True)
     for _ in range(warmup):
         for variant in measured:
             run_once(variant)
@@ -250,7 +250,7 @@ def run(runs: int = RUNS, fast_off: str = FAST_OFF, import_floor: bool = False, 
             variant.samples.append(run_once(variant))
     code_changed = code_fingerprint() != fingerprint
     if code_changed:
-        print("  warning: main.py or packages/*/src changed during the run: the figures mix two versions of the code", flush=True)
+        print("  warning: main.py or modules/ changed during the run: the figures mix two versions of the code", flush=True)
     switch_read = switch_read and library_reads(off_name)  # read all along, not just at the start or the end
     figures = {v.key: v.figures() for v in measured}
     aws, aws_novalidate = figures["awscdk"]["median"], figures["awscdk_novalidate"]["median"]

@@ -11,9 +11,10 @@ import typing
 import pytest
 
 from cdktf_fargate import (
+    AutoscalingConfig,
     ContainerRepository,
-    LoadBalancedFargateService,
-    LoadBalancedFargateServiceConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
     Network,
     Pipeline,
     PipelineConfig,
@@ -36,12 +37,12 @@ def built():
     stack = TerraformStack(Testing.app(), "test")
     network = Network(stack, "network")
     repository = ContainerRepository(stack, "repository")
-    service = LoadBalancedFargateService(
+    service = NetworkLoadBalancedFargateService(
         stack,
         "service",
         network=network,
         repository=repository,
-        config=LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, enable_autoscaling=True),
+        config=NetworkLoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, autoscaling=AutoscalingConfig()),
     )
     pipeline = Pipeline(
         stack, "pipeline", config=PipelineConfig(buildspec=BUILDSPEC.read_text()), service=service, repository=repository
@@ -62,7 +63,7 @@ def test_every_documented_attribute_is_set_and_annotated(built):
         cls = type(construct)
         names = documented(cls)
         assert names, cls.__name__
-        hints = typing.get_type_hints(cls, globalns=vars(inspect.getmodule(cls)))
+        hints = typing.get_type_hints(cls)
         for name in names:
             assert hasattr(construct, name), f"{cls.__name__}.{name}"
             assert name in hints, f"{cls.__name__}.{name} has no annotation"
@@ -74,7 +75,7 @@ def test_resource_attributes_hold_the_annotated_resource(built):
     checked = 0
     for construct in built:
         cls = type(construct)
-        hints = typing.get_type_hints(cls, globalns=vars(inspect.getmodule(cls)))
+        hints = typing.get_type_hints(cls)
         for name, hint in hints.items():
             value = getattr(construct, name, None)
             if typing.get_origin(hint) in (tuple, dict):  # tuple[Subnet, ...], dict[str, S3Object]
@@ -93,7 +94,7 @@ def test_an_escape_hatch_reaches_the_resource(built):
     from cdktf import Testing
 
     service = built[2]
-    service.service.add_override("enable_ecs_managed_tags", True)
+    service.service.service.add_override("enable_ecs_managed_tags", True)
     service.target_group.add_override("slow_start", 0)
     assert (service.listener.node.id, service.tls_listener.node.id) == ("listener", "tls-listener")
     stack = Testing.synth(service.node.scope)

@@ -77,6 +77,28 @@ def test_codecommit_tagging_an_unknown_repository_is_a_clear_error(local_aws):
         client.list_tags_for_resource(resourceArn="arn:aws:codecommit:us-east-1:123456789012:nope")
 
 
+def test_application_autoscaling_tags_round_trip(variant):
+    kind, environment = variant
+    client = boto3_client(environment, "application-autoscaling")
+    arn = client.register_scalable_target(
+        ServiceNamespace="dynamodb",
+        ResourceId=f"table/tags-{kind}",
+        ScalableDimension="dynamodb:table:ReadCapacityUnits",
+        MinCapacity=1,
+        MaxCapacity=2,
+        Tags={"a": "1"},
+    )["ScalableTargetARN"]
+    if kind == "plain":
+        with pytest.raises(ClientError):
+            client.list_tags_for_resource(ResourceARN=arn)
+        return
+    client.tag_resource(ResourceARN=arn, Tags={"b": "2"})
+    client.untag_resource(ResourceARN=arn, TagKeys=["a"])
+    assert client.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"b": "2"}
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        client.list_tags_for_resource(ResourceARN=arn.rsplit("/", 1)[0] + "/unknown")
+
+
 def test_codebuild_pipeline_project_needs_no_locations(variant):
     kind, environment = variant
     client = boto3_client(environment, "codebuild")

@@ -14,7 +14,7 @@ What is run and what is changed from README, deliberately:
   requirements.txt``: the same pinned versions as ``.venv``, no network after the first run, and
   about 20 s per install instead of fetching the 55 MB provider bindings each time.
 - The fresh venv is ``python -m venv`` without system site packages, run with no ``PYTHONPATH``
-  from a directory outside the repository: it cannot see ``packages/`` or ``.venv``.
+  from a directory outside the repository: it cannot see ``modules/``, ``devkit/`` or ``.venv``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ WHEELHOUSE = ROOT / "build" / "wheelhouse"
 LIBRARY = "cdktf-fargate"
 DEVKIT = "cdktf-devkit"
 PACKAGES = {LIBRARY: "cdktf_fargate", DEVKIT: "cdktf_devkit"}
+# Where each distribution lives in the repository (its pyproject.toml, its package beside it).
+FOLDERS = {LIBRARY: "modules", DEVKIT: "devkit"}
 # What the library's wheel may hold besides Python modules (package data it declares).
 LIBRARY_DATA = {
     "py.typed",
@@ -91,7 +93,7 @@ def run(argv: list[str], cwd: Path, timeout: int = 900, **env: str) -> subproces
 
 
 def pyproject(distribution: str) -> dict:
-    return tomllib.loads((ROOT / "packages" / distribution / "pyproject.toml").read_text())
+    return tomllib.loads((ROOT / FOLDERS[distribution] / "pyproject.toml").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +226,7 @@ def wheels(tmp_path_factory, clone, wheelhouse) -> dict[str, zipfile.ZipFile]:
     out = tmp_path_factory.mktemp("wheels")
     for distribution in PACKAGES:
         run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index", "--find-links", wheelhouse, "-w", out,
-             clone / "packages" / distribution], cwd=clone)  # fmt: skip
+             clone / FOLDERS[distribution]], cwd=clone)  # fmt: skip
     found = {path.name.split("-")[0].replace("_", "-"): zipfile.ZipFile(path) for path in out.glob("*.whl")}
     assert set(found) == set(PACKAGES)
     return found
@@ -243,15 +245,20 @@ def metadata(wheel: zipfile.ZipFile) -> dict[str, list[str]]:
     return fields
 
 
+def python_files(distribution: str) -> set[str]:
+    root = ROOT / FOLDERS[distribution]
+    return {p.relative_to(root).as_posix() for p in (root / PACKAGES[distribution]).rglob("*.py")}
+
+
 def test_library_wheel_holds_the_library_only(wheels):
     files = payload(wheels[LIBRARY])
-    sources = {f"cdktf_fargate/{p.name}" for p in (ROOT / "packages" / LIBRARY / "src" / "cdktf_fargate").glob("*.py")}
+    sources = python_files(LIBRARY)
     assert files == sources | {f"cdktf_fargate/{name}" for name in LIBRARY_DATA}
 
 
 def test_devkit_wheel_holds_the_devkit_only(wheels):
     files = payload(wheels[DEVKIT])
-    assert files == {f"cdktf_devkit/{p.name}" for p in (ROOT / "packages" / DEVKIT / "src" / "cdktf_devkit").glob("*.py")}
+    assert files == python_files(DEVKIT)
 
 
 @pytest.mark.parametrize("distribution", PACKAGES)
@@ -259,7 +266,7 @@ def test_version_is_written_once_in_the_package(wheels, distribution):
     project = pyproject(distribution)
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": f"{PACKAGES[distribution]}.__version__"}
-    init = (ROOT / "packages" / distribution / "src" / PACKAGES[distribution] / "__init__.py").read_text()
+    init = (ROOT / FOLDERS[distribution] / PACKAGES[distribution] / "__init__.py").read_text()
     (version,) = re.findall(r'^__version__ = "([^"]+)"$', init, flags=re.M)
     assert metadata(wheels[distribution])["Version"] == [version]
 

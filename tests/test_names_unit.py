@@ -9,11 +9,12 @@ import re
 import pytest
 
 from cdktf_fargate import (
+    AutoscalingConfig,
     ConfigError,
     ContainerRepository,
     ContainerRepositoryConfig,
-    LoadBalancedFargateService,
-    LoadBalancedFargateServiceConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
     Network,
     NetworkConfig,
     Pipeline,
@@ -43,8 +44,8 @@ def synth(build) -> dict:
 def service(stack, id="service", **settings):
     network = Network(stack, f"{id}-network")
     repository = ContainerRepository(stack, f"{id}-repository")
-    return LoadBalancedFargateService(
-        stack, id, config=LoadBalancedFargateServiceConfig(**settings), network=network, repository=repository
+    return NetworkLoadBalancedFargateService(
+        stack, id, config=NetworkLoadBalancedFargateServiceConfig(**settings), network=network, repository=repository
     )
 
 
@@ -209,11 +210,11 @@ def test_a_pipeline_name_near_its_limit_and_one_with_underscores_build_valid_nam
 @pytest.mark.parametrize(
     ("make", "field", "value", "hint"),
     [
-        (lambda v: LoadBalancedFargateServiceConfig(service_name=v), "service_name", "payments api", "ECS service names must be"),
-        (lambda v: LoadBalancedFargateServiceConfig(cluster_name=v), "cluster_name", "c" * 256, "is 256 characters long"),
-        (lambda v: LoadBalancedFargateServiceConfig(container_name=v), "container_name", "web:1", "holds ':'"),
-        (lambda v: LoadBalancedFargateServiceConfig(tags={v: "x"}), "tags", "aws:team", "starts with the reserved 'aws:'"),
-        (lambda v: LoadBalancedFargateServiceConfig(tags={"team": v}), "tags['team']", "x" * 257, "is 257 characters long"),
+        (lambda v: NetworkLoadBalancedFargateServiceConfig(service_name=v), "service_name", "payments api", "ECS service names must be"),
+        (lambda v: NetworkLoadBalancedFargateServiceConfig(cluster_name=v), "cluster_name", "c" * 256, "is 256 characters long"),
+        (lambda v: NetworkLoadBalancedFargateServiceConfig(container_name=v), "container_name", "web:1", "holds ':'"),
+        (lambda v: NetworkLoadBalancedFargateServiceConfig(tags={v: "x"}), "tags", "aws:team", "starts with the reserved 'aws:'"),
+        (lambda v: NetworkLoadBalancedFargateServiceConfig(tags={"team": v}), "tags['team']", "x" * 257, "is 257 characters long"),
         (lambda v: NetworkConfig(tags={v: "x"}), "tags", "aws:cost-center", "not start with 'aws:'"),
         (lambda v: TableConfig(tags={v: "x"}), "tags", "AWS:owner", "reserved 'aws:'"),
         (lambda v: ContainerRepositoryConfig(tags={v: "x"}), "tags", "aws:x", "reserved 'aws:'"),
@@ -292,12 +293,12 @@ def test_two_services_pipelines_and_sites_with_default_names_share_no_aws_name()
         for id in ("one", "two"):
             network = Network(stack, f"{id}-network")
             repository = ContainerRepository(stack, f"{id}-repository")
-            svc = LoadBalancedFargateService(
+            svc = NetworkLoadBalancedFargateService(
                 stack,
                 f"{id}-service",
                 network=network,
                 repository=repository,
-                config=LoadBalancedFargateServiceConfig(enable_autoscaling=True),
+                config=NetworkLoadBalancedFargateServiceConfig(autoscaling=AutoscalingConfig()),
             )
             Pipeline(
                 stack,

@@ -9,7 +9,7 @@ import pytest
 from cdktf_fargate import (
     ConfigError,
     ContainerRepository,
-    LoadBalancedFargateService,
+    NetworkLoadBalancedFargateService,
     Network,
     Pipeline,
     PipelineConfig,
@@ -28,7 +28,7 @@ def synth_pipeline(config: PipelineConfig) -> dict:
 
     stack = TerraformStack(Testing.app(), "test")
     repository = ContainerRepository(stack, "repository")
-    service = LoadBalancedFargateService(stack, "service", network=Network(stack, "network"), repository=repository)
+    service = NetworkLoadBalancedFargateService(stack, "service", network=Network(stack, "network"), repository=repository)
     Pipeline(stack, "pipeline", config=config, service=service, repository=repository)
     return json.loads(Testing.synth(stack))["resource"]
 

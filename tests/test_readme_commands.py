@@ -39,10 +39,10 @@ RUN_BY = {
     "cdktf diff TodoList-Network --skip-provider-lock": E2E,
     "cdktf deploy TodoList-ECS --ignore-missing-stack-dependencies --auto-approve --skip-provider-lock": E2E,
     "cdktf output TodoList-ECS --skip-provider-lock": E2E,
-    "pip install 'cdktf-fargate @ git+https://<your git host>/<this repository>.git@main#subdirectory=packages/cdktf-fargate'": INSTALL,
-    "pip install ./packages/cdktf-fargate": INSTALL,
+    "pip install 'cdktf-fargate @ git+https://<your git host>/<this repository>.git@main#subdirectory=modules'": INSTALL,
+    "pip install ./modules": INSTALL,
     ".venv/bin/python -m pytest -m unit": "make test-unit (same command); not run by a test",
-    "pip install ./packages/cdktf-devkit": "not run as written: .venv holds it editable (make install); tests/test_plugin.py checks its pytest11 entry point",
+    "pip install ./devkit": "not run as written: .venv holds it editable (make install); tests/test_plugin.py checks its pytest11 entry point",
     "python -m pytest tests/test_files.py": "tests/test_plugin.py::test_the_readme_example_plans_a_plain_cdktf_app (runs the example's code, not this command)",
 }
 

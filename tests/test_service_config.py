@@ -7,12 +7,13 @@ import json
 import pytest
 
 from cdktf_fargate import (
+    AutoscalingConfig,
     ConfigError,
     ContainerRepository,
     ContainerRepositoryConfig,
     HealthCheckProtocol,
-    LoadBalancedFargateService,
-    LoadBalancedFargateServiceConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
     Network,
 )
 from tests.synth_json import decode
@@ -24,11 +25,11 @@ SSM_ARN = "arn:aws:ssm:us-east-1:123456789012:parameter/todolist/db-password"
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:todolist/api-key-AbCdEf"
 
 
-def synth_service(config: LoadBalancedFargateServiceConfig, grant=None) -> dict:
+def synth_service(config: NetworkLoadBalancedFargateServiceConfig, grant=None) -> dict:
     from cdktf import TerraformStack, Testing
 
     stack = TerraformStack(Testing.app(), "test")
-    service = LoadBalancedFargateService(
+    service = NetworkLoadBalancedFargateService(
         stack,
         "service",
         config=config,
@@ -46,7 +47,7 @@ def only(resources, kind):
 
 
 def test_tls_listener_uses_the_certificate_and_a_tls13_policy():
-    resources = synth_service(LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE))
+    resources = synth_service(NetworkLoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE))
     tls = [l for l in resources["aws_lb_listener"].values() if l["protocol"] == "TLS"]
     assert [(l["port"], l["certificate_arn"], l["ssl_policy"]) for l in tls] == [
         (443, CERTIFICATE, "ELBSecurityPolicy-TLS13-1-2-2021-06")
@@ -54,7 +55,7 @@ def test_tls_listener_uses_the_certificate_and_a_tls13_policy():
 
 
 def test_http_health_check_on_a_path():
-    config = LoadBalancedFargateServiceConfig(health_check_protocol="HTTP", health_check_path="/health")
+    config = NetworkLoadBalancedFargateServiceConfig(health_check_protocol="HTTP", health_check_path="/health")
     assert config.health_check_protocol is HealthCheckProtocol.HTTP
     health = only(synth_service(config), "aws_lb_target_group")["health_check"]
     assert (health["protocol"], health["path"]) == ("HTTP", "/health")
@@ -62,9 +63,7 @@ def test_http_health_check_on_a_path():
 
 def test_autoscaling_tracks_cpu_and_lets_it_own_desired_count():
     resources = synth_service(
-        LoadBalancedFargateServiceConfig(
-            enable_autoscaling=True, autoscaling_min=2, autoscaling_max=6, autoscaling_cpu_percent=60
-        )
+        NetworkLoadBalancedFargateServiceConfig(autoscaling=AutoscalingConfig(min_capacity=2, max_capacity=6, cpu_percent=60))
     )
     target = only(resources, "aws_appautoscaling_target")
     assert (target["min_capacity"], target["max_capacity"]) == (2, 6)
@@ -75,21 +74,21 @@ def test_autoscaling_tracks_cpu_and_lets_it_own_desired_count():
 
 
 def test_autoscaling_is_off_by_default():
-    assert "aws_appautoscaling_target" not in synth_service(LoadBalancedFargateServiceConfig())
+    assert "aws_appautoscaling_target" not in synth_service(NetworkLoadBalancedFargateServiceConfig())
 
 
 def test_pipeline_managed_rollouts_ignore_task_definition_changes():
-    service = only(synth_service(LoadBalancedFargateServiceConfig(ignore_task_definition_changes=True)), "aws_ecs_service")
+    service = only(synth_service(NetworkLoadBalancedFargateServiceConfig(ignore_task_definition_changes=True)), "aws_ecs_service")
     assert service["lifecycle"]["ignore_changes"] == ["task_definition"]
 
 
 def test_internal_load_balancer_sits_in_private_subnets():
-    nlb = only(synth_service(LoadBalancedFargateServiceConfig(internet_facing=False)), "aws_lb")
+    nlb = only(synth_service(NetworkLoadBalancedFargateServiceConfig(internet_facing=False)), "aws_lb")
     assert nlb["internal"] is True and all("private" in s for s in nlb["subnets"])
 
 
 def test_secrets_are_injected_and_the_execution_role_reads_exactly_them():
-    config = LoadBalancedFargateServiceConfig(
+    config = NetworkLoadBalancedFargateServiceConfig(
         environment={"STORE": "file"}, secrets={"DB_PASSWORD": SSM_ARN, "API_KEY": SECRET_ARN}
     )
     resources = synth_service(config)
@@ -110,14 +109,14 @@ def test_callers_grant_the_task_role_exactly_what_the_application_needs():
         "Action": ["dynamodb:GetItem"],
         "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/todos",
     }
-    resources = synth_service(LoadBalancedFargateServiceConfig(), grant=("todos-table", [statement]))
+    resources = synth_service(NetworkLoadBalancedFargateServiceConfig(), grant=("todos-table", [statement]))
     (policy,) = [p for p in resources["aws_iam_role_policy"].values() if p["name"] == "todos-table"]
     assert "task-role" in policy["role"]
     assert decode(policy["policy"])["Statement"] == [statement]
 
 
 def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
-    resources = synth_service(LoadBalancedFargateServiceConfig(enable_execute_command=True))
+    resources = synth_service(NetworkLoadBalancedFargateServiceConfig(enable_execute_command=True))
     assert only(resources, "aws_ecs_service")["enable_execute_command"] is True
     (policy,) = [decode(p["policy"]) for p in resources["aws_iam_role_policy"].values() if p["name"] == "ecs-exec"]
     assert all(a.startswith("ssmmessages:") for a in policy["Statement"][0]["Action"])
@@ -131,15 +130,9 @@ def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
         ({"container_port": 0}, "container_port", "between 1 and 65535"),
         ({"deletion_protection": "no"}, "deletion_protection", "True or False"),
         ({"container_port": 70000}, "container_port", "between 1 and 65535"),
-        ({"desired_count": 0}, "desired_count", "at least 1"),
+        ({"desired_count": -1}, "desired_count", "at least 0"),
         ({"min_healthy_percent": 150}, "min_healthy_percent", "between 0 and 100"),
         ({"max_healthy_percent": 90}, "max_healthy_percent", "between 100 and 200"),
-        (
-            {"enable_autoscaling": True, "autoscaling_min": 5, "autoscaling_max": 2},
-            "autoscaling_max",
-            "at least autoscaling_min=5",
-        ),
-        ({"autoscaling_cpu_percent": 95}, "autoscaling_cpu_percent", "between 10 and 90"),
         ({"enable_tls": True}, "tls_certificate_arn", "is required when enable_tls"),
         ({"enable_tls": True, "tls_certificate_arn": "not-an-arn"}, "tls_certificate_arn", "ACM certificate ARN"),
         ({"enable_tls": True, "tls_certificate_arn": CERTIFICATE, "listener_port": 443}, "listener_port", "must differ"),
@@ -161,7 +154,7 @@ def test_ecs_exec_adds_only_the_ssmmessages_channel_actions():
 )
 def test_bad_service_config_is_rejected(settings, field, hint):
     with pytest.raises(ConfigError) as caught:
-        LoadBalancedFargateServiceConfig(**settings)
+        NetworkLoadBalancedFargateServiceConfig(**settings)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: got ")
     assert hint in str(caught.value)
@@ -191,8 +184,8 @@ def test_service_needs_a_service_config():
     from cdktf import TerraformStack, Testing
 
     stack = TerraformStack(Testing.app(), "test")
-    with pytest.raises(ConfigError, match="must be a LoadBalancedFargateServiceConfig"):
-        LoadBalancedFargateService(
+    with pytest.raises(ConfigError, match="must be a NetworkLoadBalancedFargateServiceConfig"):
+        NetworkLoadBalancedFargateService(
             stack, "s", config=object(), network=Network(stack, "n"), repository=ContainerRepository(stack, "r")
         )
 
@@ -204,12 +197,12 @@ def test_a_tls_only_service_has_no_plaintext_listener():
     from cdktf import TerraformStack, Testing
 
     stack = TerraformStack(Testing.app(), "test")
-    service = LoadBalancedFargateService(
+    service = NetworkLoadBalancedFargateService(
         stack,
         "service",
         network=Network(stack, "network"),
         repository=ContainerRepository(stack, "repository"),
-        config=LoadBalancedFargateServiceConfig(enable_tls=True, tls_only=True, tls_certificate_arn=CERTIFICATE, tls_port=8443),
+        config=NetworkLoadBalancedFargateServiceConfig(enable_tls=True, tls_only=True, tls_certificate_arn=CERTIFICATE, tls_port=8443),
     )
     resources = json.loads(Testing.synth(stack))["resource"]
     (listener,) = resources["aws_lb_listener"].values()
@@ -224,13 +217,13 @@ def test_two_services_share_one_cluster():
 
     stack = TerraformStack(Testing.app(), "test")
     network, repository = Network(stack, "network"), ContainerRepository(stack, "repository")
-    first = LoadBalancedFargateService(stack, "first", network=network, repository=repository)
-    second = LoadBalancedFargateService(stack, "second", network=network, repository=repository, cluster=first)
+    first = NetworkLoadBalancedFargateService(stack, "first", network=network, repository=repository)
+    second = NetworkLoadBalancedFargateService(stack, "second", network=network, repository=repository, cluster=first)
     resources = json.loads(Testing.synth(stack))["resource"]
     (cluster,) = resources["aws_ecs_cluster"].values()
     services = sorted(resources["aws_ecs_service"].values(), key=lambda s: s["name"])
     (shared,) = {s["cluster"] for s in services}
-    assert shared.startswith("${aws_ecs_cluster.first_cluster")
+    assert shared.startswith("${aws_ecs_cluster.first_service_cluster")
     assert second.cluster is None and second.cluster_arn == first.cluster_arn
     assert len({s["name"] for s in services}) == 2 and cluster["name"].startswith("test-first-cluster-")
 
@@ -242,13 +235,13 @@ def test_joining_a_cluster_built_elsewhere():
     from cdktf import TerraformStack, Testing
 
     stack = TerraformStack(Testing.app(), "test")
-    LoadBalancedFargateService(
+    NetworkLoadBalancedFargateService(
         stack,
         "service",
         network=Network(stack, "network"),
         repository=ContainerRepository(stack, "repository"),
         cluster=cluster,
-        config=LoadBalancedFargateServiceConfig(enable_autoscaling=True),
+        config=NetworkLoadBalancedFargateServiceConfig(autoscaling=AutoscalingConfig()),
     )
     resources = json.loads(Testing.synth(stack))["resource"]
     assert "aws_ecs_cluster" not in resources
@@ -259,13 +252,13 @@ def test_joining_a_cluster_built_elsewhere():
 @pytest.mark.parametrize(
     ("make", "field", "hint"),
     [
-        (lambda: LoadBalancedFargateServiceConfig(tls_only=True), "tls_only", "needs enable_tls=True"),
+        (lambda: NetworkLoadBalancedFargateServiceConfig(tls_only=True), "tls_only", "needs enable_tls=True"),
         (
-            lambda: LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, tls_port=80),
+            lambda: NetworkLoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, tls_port=80),
             "listener_port",
             "must differ from the TLS listener's port tls_port=80",
         ),
-        (lambda: LoadBalancedFargateServiceConfig(tls_port=0), "tls_port", "between 1 and 65535"),
+        (lambda: NetworkLoadBalancedFargateServiceConfig(tls_port=0), "tls_port", "between 1 and 65535"),
         (
             lambda: __import__("cdktf_fargate").ExistingCluster(cluster_name="platform", cluster_arn="platform"),
             "cluster_arn",
@@ -291,18 +284,18 @@ def test_a_cluster_name_cannot_be_set_when_joining_a_cluster():
 
     stack = TerraformStack(Testing.app(), "test")
     network, repository = Network(stack, "network"), ContainerRepository(stack, "repository")
-    first = LoadBalancedFargateService(stack, "first", network=network, repository=repository)
+    first = NetworkLoadBalancedFargateService(stack, "first", network=network, repository=repository)
     with pytest.raises(ConfigError, match="cluster_name: got 'other'; must be left unset when the service joins"):
-        LoadBalancedFargateService(
+        NetworkLoadBalancedFargateService(
             stack,
             "second",
             network=network,
             repository=repository,
             cluster=first,
-            config=LoadBalancedFargateServiceConfig(cluster_name="other"),
+            config=NetworkLoadBalancedFargateServiceConfig(cluster_name="other"),
         )
     with pytest.raises(ConfigError) as caught:
-        LoadBalancedFargateService(stack, "third", network=network, repository=repository, cluster="platform")
+        NetworkLoadBalancedFargateService(stack, "third", network=network, repository=repository, cluster="platform")
     assert caught.value.field == "cluster"
 
 
@@ -320,7 +313,7 @@ def test_a_cluster_name_cannot_be_set_when_joining_a_cluster():
 )
 def test_a_secret_is_never_echoed(settings, field):
     with pytest.raises(ConfigError) as caught:
-        LoadBalancedFargateServiceConfig(**settings)
+        NetworkLoadBalancedFargateServiceConfig(**settings)
     message = str(caught.value)
     assert caught.value.field == field and message.startswith(f"{field}: got a value that is not shown")
     assert "hunter2" not in message and "12345" not in message
@@ -329,7 +322,7 @@ def test_a_secret_is_never_echoed(settings, field):
 
 def test_the_secret_message_says_what_shape_is_expected():
     with pytest.raises(ConfigError) as caught:
-        LoadBalancedFargateServiceConfig(secrets={"DB_PASSWORD": "hunter2"})
+        NetworkLoadBalancedFargateServiceConfig(secrets={"DB_PASSWORD": "hunter2"})
     assert "must be the ARN of the secret, not the secret: an SSM parameter ARN" in str(caught.value)
 
 
@@ -372,11 +365,11 @@ def test_a_buildspec_is_never_echoed():
 )
 def test_task_policy_statements_are_checked(statements, field, hint):
     with pytest.raises(ConfigError) as caught:
-        synth_service(LoadBalancedFargateServiceConfig(), grant=("grant", statements))
+        synth_service(NetworkLoadBalancedFargateServiceConfig(), grant=("grant", statements))
     assert caught.value.field == field and hint in str(caught.value)
 
 
 def test_a_task_policy_name_aws_would_reject_is_refused():
     statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
     with pytest.raises(ConfigError, match="name: got 'read bucket'; holds ' '; IAM policy names must be 1-128"):
-        synth_service(LoadBalancedFargateServiceConfig(), grant=("read bucket", [statement]))
+        synth_service(NetworkLoadBalancedFargateServiceConfig(), grant=("read bucket", [statement]))

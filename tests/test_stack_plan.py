@@ -9,8 +9,8 @@ import pytest
 from cdktf_devkit.testing import Stacks, synthesize
 from cdktf_fargate import (
     ContainerRepository,
-    LoadBalancedFargateService,
-    LoadBalancedFargateServiceConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
     Network,
     Pipeline,
     PipelineConfig,
@@ -25,7 +25,7 @@ STACK = "TodoList-ServicePlanTest"
 ROOT = Path(__file__).resolve().parent.parent
 BUILDSPEC = ROOT / "pipeline" / "buildspec.yml"
 WEB_DIR = ROOT / "web"
-DEFAULTS = LoadBalancedFargateServiceConfig()
+DEFAULTS = NetworkLoadBalancedFargateServiceConfig()
 CONTAINER_NAME, CONTAINER_PORT = DEFAULTS.container_name, DEFAULTS.container_port
 
 
@@ -39,7 +39,7 @@ def build_app(environment):
         environment.apply(stack, STACK)
         network = Network(stack, "network")
         repository = ContainerRepository(stack, "repository")
-        service = LoadBalancedFargateService(stack, "service", network=network, repository=repository)
+        service = NetworkLoadBalancedFargateService(stack, "service", network=network, repository=repository)
         Pipeline(
             stack,
             "pipeline",

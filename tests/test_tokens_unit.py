@@ -16,8 +16,8 @@ from cdktf_fargate import (
     Environment,
     ExistingCluster,
     ExistingNetwork,
-    LoadBalancedFargateService,
-    LoadBalancedFargateServiceConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
     Network,
     NetworkConfig,
     Pipeline,
@@ -61,12 +61,12 @@ def build_app(environment: Environment, outdir: str, *, with_connection: bool = 
     environment.apply(shared, SHARED)
     network = Network(shared, "network", config=NetworkConfig(az_count=2, nat_gateway_count=0, enable_flow_logs=False))
     repository = ContainerRepository(shared, "repository")
-    first = LoadBalancedFargateService(
+    first = NetworkLoadBalancedFargateService(
         shared,
         "first",
         network=network,
         repository=repository,
-        config=LoadBalancedFargateServiceConfig(deletion_protection=False),
+        config=NetworkLoadBalancedFargateServiceConfig(deletion_protection=False),
     )
     table = Table(shared, "table", config=TableConfig(deletion_protection=False))
     token = SsmParameter(shared, "token", name="/shared/token", type="SecureString", value="not-a-real-secret")
@@ -85,7 +85,7 @@ def build_app(environment: Environment, outdir: str, *, with_connection: bool = 
     secret = DataAwsSecretsmanagerSecret(team, "api-key", name=LOOKUPS["secret"])
     cluster = DataAwsEcsCluster(team, "cluster", cluster_name=LOOKUPS["cluster"])
 
-    looked_up = LoadBalancedFargateService(
+    looked_up = NetworkLoadBalancedFargateService(
         team,
         "looked-up",
         repository=repository,
@@ -93,7 +93,7 @@ def build_app(environment: Environment, outdir: str, *, with_connection: bool = 
             vpc_id=vpc.id, vpc_cidr=vpc.cidr_block, public_subnet_ids=public.ids, private_subnet_ids=private.ids
         ),
         cluster=ExistingCluster(cluster_name=cluster.cluster_name, cluster_arn=cluster.arn),
-        config=LoadBalancedFargateServiceConfig(
+        config=NetworkLoadBalancedFargateServiceConfig(
             enable_tls=True,
             tls_only=True,
             tls_certificate_arn=certificate.arn,
@@ -102,7 +102,7 @@ def build_app(environment: Environment, outdir: str, *, with_connection: bool = 
         ),
     )
     looked_up.add_task_policy("table", [table.item_statement(["dynamodb:GetItem"])])
-    across = LoadBalancedFargateService(
+    across = NetworkLoadBalancedFargateService(
         team,
         "across",
         repository=repository,
@@ -113,7 +113,7 @@ def build_app(environment: Environment, outdir: str, *, with_connection: bool = 
             public_subnet_ids=network.public_subnet_ids,
             private_subnet_ids=network.private_subnet_ids,
         ),
-        config=LoadBalancedFargateServiceConfig(deletion_protection=False, secrets={"TOKEN": token.arn}),
+        config=NetworkLoadBalancedFargateServiceConfig(deletion_protection=False, secrets={"TOKEN": token.arn}),
     )
     if with_connection:
         connection = DataAwsCodestarconnectionsConnection(team, "connection", name=LOOKUPS["connection"])
@@ -181,7 +181,7 @@ def test_looked_up_secrets_are_injected_and_readable_by_exactly_the_execution_ro
         {"name": "DB_PASSWORD", "valueFrom": "${data.aws_ssm_parameter.db-password.arn}"},
     ]
     policies = resources(stacks, "aws_iam_role_policy")
-    execution = decode(by_prefix(policies, "looked-up_execution-policy")["policy"])
+    execution = decode(by_prefix(policies, "looked-up_service_task-definition_execution-policy")["policy"])
     (statement,) = [s for s in execution["Statement"] if "ssm:GetParameters" in s["Action"]]
     assert sorted(statement["Resource"]) == [
         "${data.aws_secretsmanager_secret.api-key.arn}",
@@ -201,7 +201,7 @@ def test_cross_stack_references_fill_network_repository_secret_policy_and_site(s
     assert all("terraform_remote_state" in subnet for subnet in across["network_configuration"]["subnets"])
     (container,) = decode(by_prefix(resources(stacks, "aws_ecs_task_definition"), "across")["container_definitions"])
     assert "terraform_remote_state" in container["image"] and "terraform_remote_state" in container["secrets"][0]["valueFrom"]
-    table_policy = decode(by_prefix(resources(stacks, "aws_iam_role_policy"), "looked-up_task-policy-table")["policy"])
+    table_policy = decode(by_prefix(resources(stacks, "aws_iam_role_policy"), "looked-up_service_task-definition_task-policy-table")["policy"])
     assert "terraform_remote_state" in table_policy["Statement"][0]["Resource"]
     (distribution,) = resources(stacks, "aws_cloudfront_distribution").values()
     (api,) = [o for o in distribution["origin"] if o["origin_id"] == "api"]
@@ -227,9 +227,9 @@ def test_names_derived_from_the_path_need_no_token(stacks):
         (lambda t: ExistingNetwork(vpc_id=t, vpc_cidr=t, public_subnet_ids=t, private_subnet_ids=(t,)), "public_subnet_ids"),
         (lambda t: ExistingNetwork(vpc_id=t, vpc_cidr=t, public_subnet_ids=(), private_subnet_ids=(t,)), "public_subnet_ids"),
         (lambda t: ExistingCluster(cluster_name=t, cluster_arn=None), "cluster_arn"),
-        (lambda t: LoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=["arn"]), "tls_certificate_arn"),
-        (lambda t: LoadBalancedFargateServiceConfig(secrets={"X": 5}), "secrets['X']"),
-        (lambda t: LoadBalancedFargateServiceConfig(service_name=3), "service_name"),
+        (lambda t: NetworkLoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=["arn"]), "tls_certificate_arn"),
+        (lambda t: NetworkLoadBalancedFargateServiceConfig(secrets={"X": 5}), "secrets['X']"),
+        (lambda t: NetworkLoadBalancedFargateServiceConfig(service_name=3), "service_name"),
     ],
 )
 def test_types_are_still_checked_next_to_tokens(make, field):
@@ -248,10 +248,10 @@ def test_names_may_be_tokens_but_numbers_may_not():
 
     token = Vpc(TerraformStack(Testing.app(), "t"), "v", cidr_block="10.0.0.0/16").id
     # Service and cluster names may be tokens (a name another stack chose); their derived names then come from the path.
-    assert LoadBalancedFargateServiceConfig(service_name=token).service_name == token
+    assert NetworkLoadBalancedFargateServiceConfig(service_name=token).service_name == token
     # A size decides what is synthesized (task size, ports): a string token is refused by its type.
     with pytest.raises(ConfigError, match="^cpu: "):
-        LoadBalancedFargateServiceConfig(cpu=token)
+        NetworkLoadBalancedFargateServiceConfig(cpu=token)
     assert (
         ExistingNetwork(
             vpc_id=token, vpc_cidr="10.1.0.0/16", public_subnet_ids=("subnet-0a1b2c3d",), private_subnet_ids=(token,)

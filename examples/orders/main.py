@@ -21,8 +21,8 @@ from cdktf_fargate import (
     ContainerRepositoryConfig,
     Environment,
     ExistingNetwork,
-    LoadBalancedFargateService,
-    LoadBalancedFargateServiceConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
 )
 
 # isort: split
@@ -45,12 +45,12 @@ def build_app(outdir: str | None = None) -> App:
     repository = ContainerRepository(
         stack, "repository", config=ContainerRepositoryConfig(name="orders/api", force_delete=environment.is_local)
     )
-    service = LoadBalancedFargateService(
+    service = NetworkLoadBalancedFargateService(
         stack,
         "service",
         network=network,
         repository=repository,
-        config=LoadBalancedFargateServiceConfig(
+        config=NetworkLoadBalancedFargateServiceConfig(
             service_name="Orders-API",
             cluster_name="Orders",
             container_name="orders-api",

@@ -21,8 +21,8 @@ from cdktf_fargate import (
     ContainerRepositoryConfig,
     Environment,
     ExistingNetwork,
-    LoadBalancedFargateService,
-    LoadBalancedFargateServiceConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
 )
 
 # isort: split
@@ -66,7 +66,7 @@ def build_app(outdir: str | None = None, environment: Environment | None = None)
     certificate = DataAwsAcmCertificate(stack, "certificate", domain=CERTIFICATE_DOMAIN, statuses=["ISSUED"])
     local = environment.is_local
 
-    payments = LoadBalancedFargateService(
+    payments = NetworkLoadBalancedFargateService(
         stack,
         "payments",
         network=network,
@@ -75,7 +75,7 @@ def build_app(outdir: str | None = None, environment: Environment | None = None)
             "payments-repository",
             config=ContainerRepositoryConfig(name="platform/payments", force_delete=local, tags=TAGS),
         ),
-        config=LoadBalancedFargateServiceConfig(
+        config=NetworkLoadBalancedFargateServiceConfig(
             service_name="payments_api",
             cluster_name="platform",
             container_name="payments",
@@ -89,7 +89,7 @@ def build_app(outdir: str | None = None, environment: Environment | None = None)
             tags=TAGS,
         ),
     )
-    ledger = LoadBalancedFargateService(
+    ledger = NetworkLoadBalancedFargateService(
         stack,
         "ledger",
         network=network,
@@ -97,7 +97,7 @@ def build_app(outdir: str | None = None, environment: Environment | None = None)
         repository=ContainerRepository(
             stack, "ledger-repository", config=ContainerRepositoryConfig(force_delete=local, tags=TAGS)
         ),
-        config=LoadBalancedFargateServiceConfig(
+        config=NetworkLoadBalancedFargateServiceConfig(
             container_name="ledger", internet_facing=False, deletion_protection=not local, tags=TAGS
         ),
     )

@@ -6,7 +6,7 @@ tokens (ARNs of other resources), and only ``jsonencode`` keeps ``cdktf synth --
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cdktf_cdktf_provider_aws.iam_role import IamRole
@@ -49,6 +49,51 @@ def service_role(
     role = IamRole(scope, f"{id_prefix}-role", name=name, assume_role_policy=trust_policy(service), tags=tags)
     IamRolePolicy(scope, f"{id_prefix}-policy", role=role.id, name=policy_name, policy=policy_document(statements))
     return role
+
+
+# --- one helper per kind of statement the constructs grant -------------------------------------------------
+
+ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")
+ECR_PUSH_ACTIONS = ("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage")
+LOG_WRITE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def ecr_login_statement() -> dict[str, Any]:
+    """``docker login`` to ECR: ``ecr:GetAuthorizationToken`` has no resource-level permissions, so ``*``."""
+    return {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+
+
+def ecr_pull_statement(repository_arn: str, *, push: bool = False) -> dict[str, Any]:
+    """Pull images from one repository (and push to it with ``push``)."""
+    actions = [*ECR_PULL_ACTIONS, *(ECR_PUSH_ACTIONS if push else ())]
+    return {"Effect": "Allow", "Action": actions, "Resource": repository_arn}
+
+
+def log_write_statement(log_group_arn: str, *group_actions: str) -> dict[str, Any]:
+    """Write log streams and events into one log group; ``group_actions`` (``logs:DescribeLogStreams``)
+    act on the group itself, whose ARN is then granted too."""
+    streams = f"{log_group_arn}:*"
+    return {
+        "Effect": "Allow",
+        "Action": [*LOG_WRITE_ACTIONS, *group_actions],
+        "Resource": [log_group_arn, streams] if group_actions else streams,
+    }
+
+
+def secret_read_statements(arns: Iterable[str]) -> list[dict[str, Any]]:
+    """Read exactly these SSM parameters and Secrets Manager secrets (container ``secrets``)."""
+    arns = list(arns)
+    ssm = sorted(arn for arn in arns if not is_unresolved(arn) and ":ssm:" in arn)
+    secrets_manager = sorted(arn for arn in arns if not is_unresolved(arn) and ":secretsmanager:" in arn)
+    unknown = [arn for arn in arns if is_unresolved(arn)]  # only Terraform knows which service these are in
+    statements = []
+    if ssm:
+        statements.append({"Effect": "Allow", "Action": "ssm:GetParameters", "Resource": ssm})
+    if secrets_manager:
+        statements.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secrets_manager})
+    if unknown:
+        statements.append({"Effect": "Allow", "Action": ["ssm:GetParameters", "secretsmanager:GetSecretValue"], "Resource": unknown})
+    return statements
 
 
 def check_statements(field: str, statements: Any) -> list[dict[str, Any]]:

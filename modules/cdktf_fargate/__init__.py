@@ -16,17 +16,37 @@ from . import _fast_synth
 
 _fast_synth.install()  # before anything imports the provider package
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 _EXPORTS = {
     "ConfigError": "errors",
     "ContainerRepository": "container_repository",
     "ContainerRepositoryConfig": "container_repository",
     "TagMutability": "container_repository",
-    "LoadBalancedFargateService": "fargate_service",
-    "LoadBalancedFargateServiceConfig": "fargate_service",
-    "HealthCheckProtocol": "fargate_service",
-    "ExistingCluster": "fargate_service",
+    "Cluster": "cluster",
+    "ClusterConfig": "cluster",
+    "ExistingCluster": "cluster",
+    "FargateTaskDefinition": "task_definition",
+    "TaskDefinitionConfig": "task_definition",
+    "SidecarContainer": "task_definition",
+    "ContainerHealthCheck": "task_definition",
+    "CpuArchitecture": "task_definition",
+    "FargateService": "fargate_service",
+    "FargateServiceConfig": "fargate_service",
+    "CapacityProvider": "fargate_service",
+    "CapacityProviderStrategy": "fargate_service",
+    "AutoscalingConfig": "autoscaling",
+    "ServiceAutoscaling": "autoscaling",
+    "NetworkLoadBalancer": "load_balancer",
+    "ApplicationLoadBalancer": "load_balancer",
+    "LoadBalancerConfig": "load_balancer",
+    "ApplicationLoadBalancerConfig": "load_balancer",
+    "ExistingLoadBalancer": "load_balancer",
+    "NetworkLoadBalancedFargateService": "network_load_balanced",
+    "NetworkLoadBalancedFargateServiceConfig": "network_load_balanced",
+    "HealthCheckProtocol": "network_load_balanced",
+    "ApplicationLoadBalancedFargateService": "application_load_balanced",
+    "ApplicationLoadBalancedFargateServiceConfig": "application_load_balanced",
     "Environment": "environment",
     "Target": "environment",
     "Network": "network",
@@ -51,11 +71,28 @@ if TYPE_CHECKING:
     from .container_repository import ContainerRepository, ContainerRepositoryConfig, TagMutability
     from .environment import Environment, Target
     from .errors import ConfigError
-    from .fargate_service import (
-        ExistingCluster,
+    from .application_load_balanced import ApplicationLoadBalancedFargateService, ApplicationLoadBalancedFargateServiceConfig
+    from .autoscaling import AutoscalingConfig, ServiceAutoscaling
+    from .cluster import Cluster, ClusterConfig, ExistingCluster
+    from .fargate_service import CapacityProvider, CapacityProviderStrategy, FargateService, FargateServiceConfig
+    from .load_balancer import (
+        ApplicationLoadBalancer,
+        ApplicationLoadBalancerConfig,
+        ExistingLoadBalancer,
+        LoadBalancerConfig,
+        NetworkLoadBalancer,
+    )
+    from .network_load_balanced import (
         HealthCheckProtocol,
-        LoadBalancedFargateService,
-        LoadBalancedFargateServiceConfig,
+        NetworkLoadBalancedFargateService,
+        NetworkLoadBalancedFargateServiceConfig,
+    )
+    from .task_definition import (
+        ContainerHealthCheck,
+        CpuArchitecture,
+        FargateTaskDefinition,
+        SidecarContainer,
+        TaskDefinitionConfig,
     )
     from .network import ExistingNetwork, Network, NetworkConfig
     from .pipeline import Pipeline, PipelineConfig, SourceKind

@@ -24,14 +24,14 @@ class RepositoryRef(Protocol):
 
 
 class ClusterRef(Protocol):
-    """What a service needs to join a cluster (``LoadBalancedFargateService`` and ``ExistingCluster`` provide it)."""
+    """What a service needs to join a cluster (``Cluster``, every service, and ``ExistingCluster`` provide it)."""
 
     cluster_name: str
     cluster_arn: str
 
 
 class ServiceRef(Protocol):
-    """What the pipeline needs from the service (``LoadBalancedFargateService`` provides it)."""
+    """What the pipeline needs from the service (every service construct provides it)."""
 
     cluster_name: str
     cluster_arn: str

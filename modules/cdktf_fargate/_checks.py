@@ -68,14 +68,31 @@ def string_mapping(field: str, value: Any, *, secret_values: bool = False) -> di
     """A dict of strings to strings. ``secret_values``: a bad value is named by its key, never shown."""
     if not isinstance(value, dict):
         raise ConfigError(
-            field, "<not shown>" if secret_values else value, "must be a mapping of strings to strings", secret=secret_values
+            field, value, f"must be a mapping of strings to strings, got {type_name(value)}", secret=secret_values
         )
     for key, item in value.items():
         if not isinstance(key, str):
-            raise ConfigError(field, key, "keys must be strings")
+            raise ConfigError(field, key, f"keys must be strings, got {type_name(key)}")
         if not isinstance(item, str):
-            raise ConfigError(f"{field}[{key!r}]", item, "must be a string", secret=secret_values)
+            raise ConfigError(f"{field}[{key!r}]", item, f"must be a string, got {type_name(item)}", secret=secret_values)
     return dict(value)
+
+
+def type_name(value: Any) -> str:
+    """What kind of value this is, for messages that must not show the value itself: ``an int``."""
+    name = type(value).__name__
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+
+
+def optional_int_in_range(field: str, value: Any, low: int, high: int | None = None) -> int | None:
+    return None if value is None else int_in_range(field, value, low, high)
+
+
+def instance_tuple(field: str, value: Any, kind: type, allowed: str) -> tuple:
+    """A tuple (or list) whose items are all ``kind``."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or not all(isinstance(v, kind) for v in value):
+        raise ConfigError(field, value, allowed)
+    return tuple(value)
 
 
 def boolean(field: str, value: Any) -> bool:

@@ -30,6 +30,7 @@ def apply() -> None:
     _cloudfront_default_certificate_without_ssl_method()
     _s3_delete_marker_dispose()
     _cloudfront_response_headers_policies()
+    _application_autoscaling_tagging()
     _applied = True
 
 
@@ -310,3 +311,61 @@ def _cloudfront_response_headers_policies() -> None:
     responses.CloudFrontResponse.get_response_headers_policy_config = get_config
     responses.CloudFrontResponse.update_response_headers_policy = update
     responses.CloudFrontResponse.delete_response_headers_policy = delete
+
+
+def _application_autoscaling_tagging() -> None:
+    """Application Auto Scaling TagResource/UntagResource/ListTagsForResource: moto does not implement
+    them (HTTP 500), and the provider retries for minutes on every aws_appautoscaling_target, tagged or
+    not (it reads the tags back). Tags are kept per scalable target ARN; RegisterScalableTarget's ``Tags``
+    are stored too."""
+    from moto.applicationautoscaling import responses
+
+    def tags_of(backend: Any) -> dict[str, dict[str, str]]:
+        if not hasattr(backend, "_compat_tags"):
+            backend._compat_tags = {}
+        return backend._compat_tags
+
+    def find(self: Any) -> tuple[str, dict[str, str] | None]:
+        arn = self._get_param("ResourceARN")
+        backend = self.applicationautoscaling_backend
+        targets = [t for by_dimension in backend.targets.values() for t in by_dimension.values()]
+        if not any(t.arn == arn for t in targets):
+            return arn, None
+        return arn, tags_of(backend).setdefault(arn, {})
+
+    def not_found(arn: str) -> tuple[int, dict[str, str], str]:
+        body = {"__type": "ResourceNotFoundException", "Message": f"No scalable target found for {arn}"}
+        return 400, {"status": "400"}, json.dumps(body)
+
+    def tag_resource(self: Any) -> Any:
+        arn, tags = find(self)
+        if tags is None:
+            return not_found(arn)
+        tags.update(self._get_param("Tags") or {})
+        return "{}"
+
+    def untag_resource(self: Any) -> Any:
+        arn, tags = find(self)
+        if tags is None:
+            return not_found(arn)
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+        return "{}"
+
+    def list_tags_for_resource(self: Any) -> Any:
+        arn, tags = find(self)
+        return not_found(arn) if tags is None else json.dumps({"Tags": tags})
+
+    original_register: Callable[..., str] = responses.ApplicationAutoScalingResponse.register_scalable_target
+
+    def register_scalable_target(self: Any) -> str:
+        result = original_register(self)
+        arn = json.loads(result).get("ScalableTargetARN")
+        if arn and self._get_param("Tags"):
+            tags_of(self.applicationautoscaling_backend).setdefault(arn, {}).update(self._get_param("Tags"))
+        return result
+
+    responses.ApplicationAutoScalingResponse.tag_resource = tag_resource
+    responses.ApplicationAutoScalingResponse.untag_resource = untag_resource
+    responses.ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+    responses.ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
