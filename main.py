@@ -16,10 +16,10 @@ from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
     Environment,
-    NetworkLoadBalancedFargateService,
-    NetworkLoadBalancedFargateServiceConfig,
     Network,
     NetworkConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
     Pipeline,
     PipelineConfig,
     StaticSite,
@@ -182,7 +182,9 @@ class EcsStack(AppStack):
         super().__init__(scope, ECS_STACK, environment)
         self.table = Table(self, "table", config=config.table)
         service_config = replace(config.service, environment={**config.service.environment, TABLE_NAME_VARIABLE: self.table.name})
-        self.service = NetworkLoadBalancedFargateService(self, "service", config=service_config, network=network, repository=repository)
+        self.service = NetworkLoadBalancedFargateService(
+            self, "service", config=service_config, network=network, repository=repository
+        )
         self.service.add_task_policy(TABLE_ITEM_ACTIONS_POLICY, [self.table.item_statement(TABLE_ITEM_ACTIONS)])
         output(self, "LoadBalancerDNS", self.service.load_balancer_dns_name, "DNS name of the Network Load Balancer")
         output(self, "cluster_name", self.service.cluster_name, "ECS cluster name")

@@ -13,9 +13,9 @@ import pytest
 from cdktf_fargate import (
     AutoscalingConfig,
     ContainerRepository,
+    Network,
     NetworkLoadBalancedFargateService,
     NetworkLoadBalancedFargateServiceConfig,
-    Network,
     Pipeline,
     PipelineConfig,
     PrivateBucket,
@@ -42,7 +42,9 @@ def built():
         "service",
         network=network,
         repository=repository,
-        config=NetworkLoadBalancedFargateServiceConfig(enable_tls=True, tls_certificate_arn=CERTIFICATE, autoscaling=AutoscalingConfig()),
+        config=NetworkLoadBalancedFargateServiceConfig(
+            enable_tls=True, tls_certificate_arn=CERTIFICATE, autoscaling=AutoscalingConfig()
+        ),
     )
     pipeline = Pipeline(
         stack, "pipeline", config=PipelineConfig(buildspec=BUILDSPEC.read_text()), service=service, repository=repository

@@ -151,6 +151,29 @@ def test_ecs_service_keeps_the_settings_it_was_created_with(variant):
     }
 
 
+def test_ecs_service_keeps_its_capacity_provider_strategy(variant):
+    kind, environment = variant
+    ecs = boto3_client(environment, "ecs")
+    ecs.create_cluster(clusterName=f"spot-{kind}", capacityProviders=["FARGATE", "FARGATE_SPOT"])
+    ecs.register_task_definition(family=f"spot-{kind}", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}])
+    strategy = [
+        {"capacityProvider": "FARGATE", "weight": 0, "base": 1},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0},
+    ]
+    ecs.create_service(
+        cluster=f"spot-{kind}",
+        serviceName="svc",
+        taskDefinition=f"spot-{kind}",
+        desiredCount=1,
+        capacityProviderStrategy=strategy,
+    )
+    (service,) = ecs.describe_services(cluster=f"spot-{kind}", services=["svc"])["services"]
+    if kind == "plain":
+        assert service.get("capacityProviderStrategy") is None and service["launchType"] == "EC2"
+        return
+    assert service["capacityProviderStrategy"] == strategy and "launchType" not in service
+
+
 def test_codepipeline_timestamps_are_epoch_numbers(variant):
     kind, environment = variant
     iam = boto3_client(environment, "iam")

@@ -9,8 +9,8 @@ import pytest
 from cdktf_fargate import (
     ConfigError,
     ContainerRepository,
-    NetworkLoadBalancedFargateService,
     Network,
+    NetworkLoadBalancedFargateService,
     Pipeline,
     PipelineConfig,
     SourceKind,

@@ -12,9 +12,9 @@ from cdktf_fargate import (
     ContainerRepository,
     ContainerRepositoryConfig,
     HealthCheckProtocol,
+    Network,
     NetworkLoadBalancedFargateService,
     NetworkLoadBalancedFargateServiceConfig,
-    Network,
 )
 from tests.synth_json import decode
 
@@ -202,7 +202,9 @@ def test_a_tls_only_service_has_no_plaintext_listener():
         "service",
         network=Network(stack, "network"),
         repository=ContainerRepository(stack, "repository"),
-        config=NetworkLoadBalancedFargateServiceConfig(enable_tls=True, tls_only=True, tls_certificate_arn=CERTIFICATE, tls_port=8443),
+        config=NetworkLoadBalancedFargateServiceConfig(
+            enable_tls=True, tls_only=True, tls_certificate_arn=CERTIFICATE, tls_port=8443
+        ),
     )
     resources = json.loads(Testing.synth(stack))["resource"]
     (listener,) = resources["aws_lb_listener"].values()

@@ -9,9 +9,9 @@ import pytest
 from cdktf_devkit.testing import Stacks, synthesize
 from cdktf_fargate import (
     ContainerRepository,
+    Network,
     NetworkLoadBalancedFargateService,
     NetworkLoadBalancedFargateServiceConfig,
-    Network,
     Pipeline,
     PipelineConfig,
     StaticSite,

@@ -16,10 +16,10 @@ from cdktf_fargate import (
     Environment,
     ExistingCluster,
     ExistingNetwork,
-    NetworkLoadBalancedFargateService,
-    NetworkLoadBalancedFargateServiceConfig,
     Network,
     NetworkConfig,
+    NetworkLoadBalancedFargateService,
+    NetworkLoadBalancedFargateServiceConfig,
     Pipeline,
     PipelineConfig,
     StaticSite,
@@ -201,7 +201,9 @@ def test_cross_stack_references_fill_network_repository_secret_policy_and_site(s
     assert all("terraform_remote_state" in subnet for subnet in across["network_configuration"]["subnets"])
     (container,) = decode(by_prefix(resources(stacks, "aws_ecs_task_definition"), "across")["container_definitions"])
     assert "terraform_remote_state" in container["image"] and "terraform_remote_state" in container["secrets"][0]["valueFrom"]
-    table_policy = decode(by_prefix(resources(stacks, "aws_iam_role_policy"), "looked-up_service_task-definition_task-policy-table")["policy"])
+    table_policy = decode(
+        by_prefix(resources(stacks, "aws_iam_role_policy"), "looked-up_service_task-definition_task-policy-table")["policy"]
+    )
     assert "terraform_remote_state" in table_policy["Statement"][0]["Resource"]
     (distribution,) = resources(stacks, "aws_cloudfront_distribution").values()
     (api,) = [o for o in distribution["origin"] if o["origin_id"] == "api"]

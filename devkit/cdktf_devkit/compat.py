@@ -149,14 +149,17 @@ ECS_SERVICE_SETTINGS = (
     "enableExecuteCommand",
     "enableECSManagedTags",
     "deploymentConfiguration",
+    "capacityProviderStrategy",
 )
 
 
 def _ecs_service_settings() -> None:
     """ECS CreateService: moto drops healthCheckGracePeriodSeconds, availabilityZoneRebalancing,
-    enableExecuteCommand, enableECSManagedTags and deploymentConfiguration, so DescribeServices omits
-    them and the provider plans an in-place update of aws_ecs_service after every apply.
-    The values sent are kept on the service (UpdateService already stores what it is sent)."""
+    enableExecuteCommand, enableECSManagedTags, deploymentConfiguration and capacityProviderStrategy, so
+    DescribeServices omits them and the provider plans an in-place update of aws_ecs_service after every
+    apply (for a capacity provider strategy, moto also reports launch type EC2, and the provider replaces
+    the service). The values sent are kept on the service (UpdateService already stores what it is sent);
+    a service with a strategy has no launch type, as in AWS."""
     from moto.core.utils import camelcase_to_underscores
     from moto.ecs import responses
 
@@ -169,6 +172,8 @@ def _ecs_service_settings() -> None:
             value = self._get_param(name)
             if value is not None:
                 setattr(service, camelcase_to_underscores(name), value)
+        if self._get_param("capacityProviderStrategy") and not self._get_param("launchType"):
+            service.launch_type = None
         return result
 
     responses.EC2ContainerServiceResponse.create_service = create_service

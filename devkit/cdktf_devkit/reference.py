@@ -28,7 +28,16 @@ def constructs(package: str) -> list[tuple[str, str]]:
 
 
 def field_docs(cls: type) -> dict[str, str]:
-    """Docstrings written under each field of a dataclass (they are not kept at run time)."""
+    """Docstrings written under each field of a dataclass and of the dataclasses it extends (they are
+    not kept at run time)."""
+    docs: dict[str, str] = {}
+    for base in reversed(cls.__mro__):
+        if base is not object and dataclasses.is_dataclass(base):
+            docs.update(_own_field_docs(base))
+    return docs
+
+
+def _own_field_docs(cls: type) -> dict[str, str]:
     tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
     body = tree.body[0].body
     docs: dict[str, str] = {}

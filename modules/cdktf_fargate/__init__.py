@@ -68,12 +68,12 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 if TYPE_CHECKING:
-    from .container_repository import ContainerRepository, ContainerRepositoryConfig, TagMutability
-    from .environment import Environment, Target
-    from .errors import ConfigError
     from .application_load_balanced import ApplicationLoadBalancedFargateService, ApplicationLoadBalancedFargateServiceConfig
     from .autoscaling import AutoscalingConfig, ServiceAutoscaling
     from .cluster import Cluster, ClusterConfig, ExistingCluster
+    from .container_repository import ContainerRepository, ContainerRepositoryConfig, TagMutability
+    from .environment import Environment, Target
+    from .errors import ConfigError
     from .fargate_service import CapacityProvider, CapacityProviderStrategy, FargateService, FargateServiceConfig
     from .load_balancer import (
         ApplicationLoadBalancer,
@@ -82,11 +82,16 @@ if TYPE_CHECKING:
         LoadBalancerConfig,
         NetworkLoadBalancer,
     )
+    from .network import ExistingNetwork, Network, NetworkConfig
     from .network_load_balanced import (
         HealthCheckProtocol,
         NetworkLoadBalancedFargateService,
         NetworkLoadBalancedFargateServiceConfig,
     )
+    from .pipeline import Pipeline, PipelineConfig, SourceKind
+    from .private_bucket import PrivateBucket, PrivateBucketConfig
+    from .static_site import OriginProtocol, PriceClass, StaticSite, StaticSiteConfig
+    from .table import Table, TableConfig
     from .task_definition import (
         ContainerHealthCheck,
         CpuArchitecture,
@@ -94,11 +99,6 @@ if TYPE_CHECKING:
         SidecarContainer,
         TaskDefinitionConfig,
     )
-    from .network import ExistingNetwork, Network, NetworkConfig
-    from .pipeline import Pipeline, PipelineConfig, SourceKind
-    from .private_bucket import PrivateBucket, PrivateBucketConfig
-    from .static_site import OriginProtocol, PriceClass, StaticSite, StaticSiteConfig
-    from .table import Table, TableConfig
 
 
 def __getattr__(name: str) -> Any:

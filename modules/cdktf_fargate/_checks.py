@@ -67,9 +67,7 @@ def string_tuple(field: str, value: Any) -> tuple[str, ...]:
 def string_mapping(field: str, value: Any, *, secret_values: bool = False) -> dict[str, str]:
     """A dict of strings to strings. ``secret_values``: a bad value is named by its key, never shown."""
     if not isinstance(value, dict):
-        raise ConfigError(
-            field, value, f"must be a mapping of strings to strings, got {type_name(value)}", secret=secret_values
-        )
+        raise ConfigError(field, value, f"must be a mapping of strings to strings, got {type_name(value)}", secret=secret_values)
     for key, item in value.items():
         if not isinstance(key, str):
             raise ConfigError(field, key, f"keys must be strings, got {type_name(key)}")

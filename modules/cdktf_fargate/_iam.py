@@ -92,7 +92,9 @@ def secret_read_statements(arns: Iterable[str]) -> list[dict[str, Any]]:
     if secrets_manager:
         statements.append({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secrets_manager})
     if unknown:
-        statements.append({"Effect": "Allow", "Action": ["ssm:GetParameters", "secretsmanager:GetSecretValue"], "Resource": unknown})
+        statements.append(
+            {"Effect": "Allow", "Action": ["ssm:GetParameters", "secretsmanager:GetSecretValue"], "Resource": unknown}
+        )
     return statements
 
 

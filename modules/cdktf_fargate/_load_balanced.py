@@ -13,8 +13,8 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from constructs import Construct
 
 from . import _checks, _moved, _names
-from .errors import ConfigError
 from .cluster import Cluster
+from .errors import ConfigError
 from .fargate_service import FargateService, FargateServiceConfig, TargetGroupAttachment
 from .refs import ClusterRef, NetworkRef, RepositoryRef
 from .task_definition import FargateTaskDefinition, LogGroupRef, RoleRef

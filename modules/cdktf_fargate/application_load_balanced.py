@@ -70,7 +70,10 @@ class ApplicationLoadBalancedFargateServiceConfig(LoadBalancedServiceConfig):
                 raise ConfigError("listener_port", self.listener_port, f"must differ from https_port={self.https_port}")
         _checks.int_in_range("https_port", self.https_port, 1, 65535)
         _checks.matches(
-            "health_check_matcher", self.health_check_matcher, r"\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*", "must be codes like '200' or '200-399'"
+            "health_check_matcher",
+            self.health_check_matcher,
+            r"\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*",
+            "must be codes like '200' or '200-399'",
         )
         self._check_conditions()
 
@@ -86,14 +89,18 @@ class ApplicationLoadBalancedFargateServiceConfig(LoadBalancedServiceConfig):
                 raise ConfigError("path_patterns", path, "must be 1-128 characters of letters, digits and _-.$/~\"'@:+*?&")
         for host in hosts:
             if not re.fullmatch(_HOST_PATTERN, host):
-                raise ConfigError("host_headers", host, "must be a host name of letters, digits, '-', '.', with '*' or '?' wildcards")
+                raise ConfigError(
+                    "host_headers", host, "must be a host name of letters, digits, '-', '.', with '*' or '?' wildcards"
+                )
         if len(paths) + len(hosts) > MAX_CONDITION_VALUES:
             raise ConfigError(
                 "path_patterns", paths + hosts, f"with host_headers, at most {MAX_CONDITION_VALUES} values in all (an AWS limit)"
             )
         _checks.optional_int_in_range("priority", self.priority, 1, 50000)
         if (paths or hosts) and self.priority is None:
-            raise ConfigError("priority", None, "is required with path_patterns or host_headers: 1 to 50000, unique on the listener")
+            raise ConfigError(
+                "priority", None, "is required with path_patterns or host_headers: 1 to 50000, unique on the listener"
+            )
         if self.priority is not None and not (paths or hosts):
             raise ConfigError("priority", self.priority, "is used only with path_patterns or host_headers")
         object.__setattr__(self, "path_patterns", paths)
@@ -204,9 +211,13 @@ class ApplicationLoadBalancedFargateService(LoadBalancedService):
     def _listener_rule(self, config: ApplicationLoadBalancedFargateServiceConfig) -> LbListenerRule:
         conditions: list[LbListenerRuleCondition] = []
         if config.path_patterns:
-            conditions.append(LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=list(config.path_patterns))))
+            conditions.append(
+                LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=list(config.path_patterns)))
+            )
         if config.host_headers:
-            conditions.append(LbListenerRuleCondition(host_header=LbListenerRuleConditionHostHeader(values=list(config.host_headers))))
+            conditions.append(
+                LbListenerRuleCondition(host_header=LbListenerRuleConditionHostHeader(values=list(config.host_headers)))
+            )
         return LbListenerRule(
             self,
             "rule",
@@ -243,7 +254,9 @@ def _shared_listener(load_balancer: Any, listener: LbListener | None) -> _Listen
         return _Listener(listener.arn, owner.security_group_id, owner.arn, owner.arn_suffix, owner.dns_name)
     if isinstance(load_balancer, ExistingLoadBalancer):
         arn = listener.arn if listener is not None else load_balancer.listener_arn
-        return _Listener(arn, load_balancer.security_group_id, load_balancer.arn, load_balancer.arn_suffix, load_balancer.dns_name)
+        return _Listener(
+            arn, load_balancer.security_group_id, load_balancer.arn, load_balancer.arn_suffix, load_balancer.dns_name
+        )
     return None
 
 
@@ -256,9 +269,13 @@ def _check_shared(config: Any, load_balancer: Any, listener: Any) -> None:
     if listener is not None and not isinstance(listener, LbListener):
         raise ConfigError("listener", listener, "must be the LbListener of another service's or an ApplicationLoadBalancer")
     if listener is not None and load_balancer is None and not isinstance(listener.node.scope, ApplicationLoadBalancer):
-        raise ConfigError("load_balancer", None, "is required with a listener built outside an ApplicationLoadBalancer: its DNS name")
+        raise ConfigError(
+            "load_balancer", None, "is required with a listener built outside an ApplicationLoadBalancer: its DNS name"
+        )
     if isinstance(load_balancer, ExistingLoadBalancer) and load_balancer.listener_arn is None and listener is None:
-        raise ConfigError("load_balancer.listener_arn", None, "is required to share an existing load balancer (or give listener=)")
+        raise ConfigError(
+            "load_balancer.listener_arn", None, "is required to share an existing load balancer (or give listener=)"
+        )
     if load_balancer is None and listener is None:
         return
     if not config.has_conditions:
@@ -266,7 +283,9 @@ def _check_shared(config: Any, load_balancer: Any, listener: Any) -> None:
             "path_patterns", (), "a service sharing a load balancer needs path_patterns or host_headers (and a priority)"
         )
     if config.certificate_arn is not None:
-        raise ConfigError("certificate_arn", config.certificate_arn, "must be left unset when sharing a load balancer: its listener decides")
+        raise ConfigError(
+            "certificate_arn", config.certificate_arn, "must be left unset when sharing a load balancer: its listener decides"
+        )
     requests = config.autoscaling.requests_per_target if config.autoscaling is not None else None
     if requests is not None and isinstance(load_balancer, ExistingLoadBalancer) and load_balancer.arn_suffix is None:
         raise ConfigError(

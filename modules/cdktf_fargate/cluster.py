@@ -102,4 +102,6 @@ class ExistingCluster:
 def check_cluster(cluster: object) -> None:
     """``cluster=`` must be a cluster of ours, a service, or an :class:`ExistingCluster`."""
     if not (isinstance(getattr(cluster, "cluster_name", None), str) and isinstance(getattr(cluster, "cluster_arn", None), str)):
-        raise ConfigError("cluster", cluster, "must have cluster_name and cluster_arn: a Cluster, another service, or an ExistingCluster")
+        raise ConfigError(
+            "cluster", cluster, "must have cluster_name and cluster_arn: a Cluster, another service, or an ExistingCluster"
+        )

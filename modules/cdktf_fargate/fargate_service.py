@@ -261,7 +261,9 @@ class FargateService(Construct):
             self,
             "cluster",
             config=ClusterConfig(
-                cluster_name=config.cluster_name if config.cluster_name is not None else _names.ECS_CLUSTER.unique(self, "cluster"),
+                cluster_name=config.cluster_name
+                if config.cluster_name is not None
+                else _names.ECS_CLUSTER.unique(self, "cluster"),
                 container_insights=config.container_insights,
                 enable_fargate_capacity_providers=bool(config.capacity_provider_strategy),
                 tags=config.tags,
@@ -400,7 +402,9 @@ def _check_parts(
             raise ConfigError("task_definition", task_definition, "must be a FargateTaskDefinition")
         for field_name, value in (("task_role", task_role), ("execution_role", execution_role), ("log_group", log_group)):
             if value is not None:
-                raise ConfigError(field_name, value, "must be left unset with task_definition=...: give it to the task definition")
+                raise ConfigError(
+                    field_name, value, "must be left unset with task_definition=...: give it to the task definition"
+                )
     elif repository is None:
         raise ConfigError("repository", None, "is required unless a task_definition is given: the image comes from it")
     if security_groups is not None:

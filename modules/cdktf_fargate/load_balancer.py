@@ -25,7 +25,9 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 CERTIFICATE_ARN_PATTERN = r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+"
 _LB_ARN_PATTERN = r"arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/(net|app)/.+"
 _LISTENER_ARN_PATTERN = r"arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener/(net|app)/.+"
-_NO_ACCESS_LOGS = "access logs need a bucket the load balancer may write to; the service logs every request (JSON access log in CloudWatch)"
+_NO_ACCESS_LOGS = (
+    "access logs need a bucket the load balancer may write to; the service logs every request (JSON access log in CloudWatch)"
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,10 @@ class ExistingLoadBalancer:
         _checks.matches("load_balancer.arn", self.arn, _LB_ARN_PATTERN, "must be an Elastic Load Balancing load balancer ARN")
         if self.listener_arn is not None:
             _checks.matches(
-                "load_balancer.listener_arn", self.listener_arn, _LISTENER_ARN_PATTERN, "must be an Elastic Load Balancing listener ARN"
+                "load_balancer.listener_arn",
+                self.listener_arn,
+                _LISTENER_ARN_PATTERN,
+                "must be an Elastic Load Balancing listener ARN",
             )
 
 
@@ -110,9 +115,7 @@ class _LoadBalancer(Construct):
     load_balancer: Lb
     """The load balancer resource."""
 
-    def _load_balancer(
-        self, config: LoadBalancerConfig, network: NetworkRef, kind: str, name: str, **settings
-    ) -> Lb:
+    def _load_balancer(self, config: LoadBalancerConfig, network: NetworkRef, kind: str, name: str, **settings) -> Lb:
         self.load_balancer = Lb(
             self,
             "load-balancer",
@@ -127,7 +130,11 @@ class _LoadBalancer(Construct):
         skip_check(self.load_balancer, "CKV_AWS_91", _NO_ACCESS_LOGS)
         if not config.deletion_protection:
             skip_check(self.load_balancer, "CKV_AWS_150", "deletion_protection=False in this configuration")
-        self.arn, self.arn_suffix, self.dns_name = self.load_balancer.arn, self.load_balancer.arn_suffix, self.load_balancer.dns_name
+        self.arn, self.arn_suffix, self.dns_name = (
+            self.load_balancer.arn,
+            self.load_balancer.arn_suffix,
+            self.load_balancer.dns_name,
+        )
         return self.load_balancer
 
 
@@ -192,7 +199,11 @@ class ApplicationLoadBalancer(_LoadBalancer):
             drop_invalid_header_fields=True,
             idle_timeout=config.idle_timeout_s,
         )
-        skip_check(self.load_balancer, "CKV2_AWS_28", "a WAF web ACL is the owner's choice; attach one with an aws_wafv2_web_acl_association")
+        skip_check(
+            self.load_balancer,
+            "CKV2_AWS_28",
+            "a WAF web ACL is the owner's choice; attach one with an aws_wafv2_web_acl_association",
+        )
         self.listener, self.redirect_listener = self._listeners(default_target_group_arn)
         self.listener_arn = self.listener.arn
 

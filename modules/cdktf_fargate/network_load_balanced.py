@@ -74,7 +74,9 @@ class NetworkLoadBalancedFargateServiceConfig(LoadBalancedServiceConfig):
     def _check_tls(self) -> None:
         if self.tls_only and not self.enable_tls:
             raise ConfigError(
-                "tls_only", self.tls_only, "needs enable_tls=True (and tls_certificate_arn): a TLS-only service serves the TLS listener"
+                "tls_only",
+                self.tls_only,
+                "needs enable_tls=True (and tls_certificate_arn): a TLS-only service serves the TLS listener",
             )
         if not self.enable_tls:
             if self.tls_certificate_arn:
@@ -88,7 +90,9 @@ class NetworkLoadBalancedFargateServiceConfig(LoadBalancedServiceConfig):
             raise ConfigError(
                 "tls_certificate_arn", self.tls_certificate_arn, "is required when enable_tls is True: an ACM certificate ARN"
             )
-        _checks.matches("tls_certificate_arn", self.tls_certificate_arn, CERTIFICATE_ARN_PATTERN, "must be an ACM certificate ARN")
+        _checks.matches(
+            "tls_certificate_arn", self.tls_certificate_arn, CERTIFICATE_ARN_PATTERN, "must be an ACM certificate ARN"
+        )
         if not self.tls_only and self.listener_port == self.tls_port:
             raise ConfigError(
                 "listener_port",
@@ -148,7 +152,9 @@ class NetworkLoadBalancedFargateService(LoadBalancedService):
         self._expose(self.load_balancer.arn, self.load_balancer.dns_name)
         self._moved_parts((*SERVICE_MOVES, ("nlb", "load-balancer/load-balancer")))
 
-    def _load_balancer(self, config: NetworkLoadBalancedFargateServiceConfig, network: NetworkRef, name: str) -> NetworkLoadBalancer:
+    def _load_balancer(
+        self, config: NetworkLoadBalancedFargateServiceConfig, network: NetworkRef, name: str
+    ) -> NetworkLoadBalancer:
         return NetworkLoadBalancer(
             self,
             "load-balancer",

@@ -72,7 +72,9 @@ class ContainerHealthCheck:
     def __post_init__(self) -> None:
         command = _checks.string_tuple("health_check.command", self.command)
         if not command or command[0] not in ("CMD", "CMD-SHELL") or len(command) < 2:
-            raise ConfigError("health_check.command", self.command, "must start with 'CMD' or 'CMD-SHELL' followed by the command")
+            raise ConfigError(
+                "health_check.command", self.command, "must start with 'CMD' or 'CMD-SHELL' followed by the command"
+            )
         object.__setattr__(self, "command", command)
         _checks.int_in_range("health_check.interval_s", self.interval_s, 5, 300)
         _checks.int_in_range("health_check.timeout_s", self.timeout_s, 2, 60)
@@ -471,7 +473,9 @@ def _check_named(field_name: str, value: Any, allowed: str) -> None:
 
 def _check_role(field_name: str, value: Any) -> None:
     if isinstance(value, str):
-        _checks.matches(field_name, value, _ROLE_ARN_PATTERN, "must be an IAM role ARN like 'arn:aws:iam::123456789012:role/name'")
+        _checks.matches(
+            field_name, value, _ROLE_ARN_PATTERN, "must be an IAM role ARN like 'arn:aws:iam::123456789012:role/name'"
+        )
     else:
         _check_named(field_name, value, "an IamRole, a DataAwsIamRole lookup, or a role ARN")
 

@@ -25,7 +25,9 @@ MARKETPLACE = load_app()
 @pytest.fixture(scope="session")
 def cdktf_app():
     def build(settings, outdir):
-        environment = MARKETPLACE.Environment(local_port=settings.port, region=settings.region, state_bucket=settings.state_bucket)
+        environment = MARKETPLACE.Environment(
+            local_port=settings.port, region=settings.region, state_bucket=settings.state_bucket
+        )
         return MARKETPLACE.build_app(outdir, environment)
 
     return build

@@ -48,13 +48,21 @@ def test_the_worker_scales_on_memory_and_the_web_services_on_requests(plan):
         p["target_tracking_scaling_policy_configuration"][0]["predefined_metric_specification"][0]["predefined_metric_type"]
         for p in plan.resources("aws_appautoscaling_policy")
     )
-    assert metrics == ["ALBRequestCountPerTarget"] * 2 + ["ECSServiceAverageCPUUtilization"] * 2 + ["ECSServiceAverageMemoryUtilization"]
+    assert metrics == ["ALBRequestCountPerTarget"] * 2 + ["ECSServiceAverageCPUUtilization"] * 2 + [
+        "ECSServiceAverageMemoryUtilization"
+    ]
 
 
 def test_it_applies_reads_back_and_plans_clean(terraform, applied, local_aws):
     ecs = local_aws.client("ecs")
-    services = ecs.describe_services(cluster=applied["cluster_name"], services=["marketplace-catalog", "marketplace-orders", "marketplace-worker"])
-    assert sorted(s["serviceName"] for s in services["services"]) == ["marketplace-catalog", "marketplace-orders", "marketplace-worker"]
+    services = ecs.describe_services(
+        cluster=applied["cluster_name"], services=["marketplace-catalog", "marketplace-orders", "marketplace-worker"]
+    )
+    assert sorted(s["serviceName"] for s in services["services"]) == [
+        "marketplace-catalog",
+        "marketplace-orders",
+        "marketplace-worker",
+    ]
     elbv2 = local_aws.client("elbv2")
     (load_balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
     (listener,) = elbv2.describe_listeners(LoadBalancerArn=load_balancer["LoadBalancerArn"])["Listeners"]
