@@ -67,7 +67,9 @@ def test_it_applies_reads_back_and_plans_clean(terraform, applied, local_aws):
     (load_balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
     (listener,) = elbv2.describe_listeners(LoadBalancerArn=load_balancer["LoadBalancerArn"])["Listeners"]
     paths = sorted(
-        c["PathPatternConfig"]["Values"][0] for r in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"] for c in r["Conditions"]
+        c["PathPatternConfig"]["Values"][0]
+        for r in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+        for c in r["Conditions"]
     )
     assert paths == ["/catalog*", "/orders*"]
     (worker,) = ecs.describe_services(cluster=applied["cluster_name"], services=["marketplace-worker"])["services"]
