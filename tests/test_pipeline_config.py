@@ -82,3 +82,17 @@ def test_bad_pipeline_config_is_rejected(settings, field):
         PipelineConfig(**settings)
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: got ")
+
+
+def test_a_buildspec_path_is_shown_back_with_what_to_pass():
+    with pytest.raises(ConfigError) as caught:
+        PipelineConfig(buildspec="pipeline/buildspec.yml")
+    assert str(caught.value) == (
+        "buildspec: got 'pipeline/buildspec.yml'; must be the buildspec's contents, not its path: pass Path(...).read_text()"
+    )
+
+
+def test_buildspec_text_that_is_not_a_buildspec_is_not_shown():
+    with pytest.raises(ConfigError) as caught:
+        PipelineConfig(buildspec="version: 0.2\nenv:\n  variables:\n    TOKEN: hunter2\n")
+    assert "hunter2" not in str(caught.value) and "imagedefinitions.json" in str(caught.value)

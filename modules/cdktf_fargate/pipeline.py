@@ -89,18 +89,7 @@ class PipelineConfig:
     """Extra tags. Default none."""
 
     def __post_init__(self) -> None:
-        if (
-            not isinstance(self.buildspec, str)
-            or "version:" not in self.buildspec
-            or "imagedefinitions.json" not in self.buildspec
-        ):
-            # The text is not shown: a buildspec can hold credentials.
-            raise ConfigError(
-                "buildspec",
-                None,
-                "must be a CodeBuild buildspec (text with 'version:') that writes imagedefinitions.json",
-                secret=True,
-            )
+        _check_buildspec(self.buildspec)
         if self.name is not None:
             _names.CODEPIPELINE.check("name", self.name)
         object.__setattr__(self, "source", _checks.one_of("source", self.source, SourceKind))
@@ -136,6 +125,22 @@ class PipelineConfig:
         _checks.boolean("manual_approval", self.manual_approval)
         _checks.boolean("force_destroy_artifacts", self.force_destroy_artifacts)
         object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
+
+
+def _check_buildspec(buildspec: Any) -> None:
+    if not isinstance(buildspec, str):
+        raise ConfigError("buildspec", buildspec, f"must be the buildspec's text, got {_checks.type_name(buildspec)}")
+    if "\n" not in buildspec.strip() and buildspec.strip().endswith((".yml", ".yaml")):
+        # A file name is not a secret: show it, and say what to pass instead.
+        raise ConfigError("buildspec", buildspec, "must be the buildspec's contents, not its path: pass Path(...).read_text()")
+    if "version:" not in buildspec or "imagedefinitions.json" not in buildspec:
+        # The text is not shown: a buildspec can hold credentials.
+        raise ConfigError(
+            "buildspec",
+            None,
+            "must be a CodeBuild buildspec (text with 'version:') that writes imagedefinitions.json",
+            secret=True,
+        )
 
 
 class Pipeline(Construct):
