@@ -120,15 +120,16 @@ def run_checkov(stacks_dir: Path) -> dict:
 
 
 def readable_by_checkov(stacks_dir: Path) -> None:
-    """Drop the plain attributes of each stack's ``terraform`` block (``required_version``) from the
-    files checkov reads: its terraform_json parser takes every entry there for a block and fails on
-    the whole file otherwise. They hold no settings any check looks at."""
+    """Drop what checkov's terraform_json parser cannot read and no check looks at from the files it
+    reads: the plain attributes of each stack's ``terraform`` block (``required_version``), which it
+    takes for blocks, and the ``moved`` blocks (a list), on either of which it fails the whole file."""
     for path in stacks_dir.glob("*/cdk.tf.json"):
         stack = json.loads(path.read_text())
         block = stack.get("terraform", {})
         plain = [key for key, value in block.items() if not isinstance(value, dict)]
-        if plain:
+        if plain or "moved" in stack:
             stack["terraform"] = {key: value for key, value in block.items() if key not in plain}
+            stack.pop("moved", None)
             path.write_text(json.dumps(stack, indent=2))
 
 
