@@ -317,3 +317,26 @@ def test_cloudfront_response_headers_policies_round_trip(variant):
     client.delete_response_headers_policy(Id=policy_id, IfMatch=updated["ETag"])
     with pytest.raises(ClientError, match="NoSuchResponseHeadersPolicy"):
         client.get_response_headers_policy(Id=policy_id)
+
+
+def test_codedeploy_deployment_groups_update_and_delete(variant):
+    kind, environment = variant
+    client = boto3_client(environment, "codedeploy")
+    app = f"bluegreen-{kind}"
+    client.create_application(applicationName=app, computePlatform="ECS", tags=[{"Key": "a", "Value": "1"}])
+    role = "arn:aws:iam::123456789012:role/codedeploy"
+    client.create_deployment_group(applicationName=app, deploymentGroupName="group", serviceRoleArn=role)
+    if kind == "plain":
+        with pytest.raises(ClientError):
+            client.delete_deployment_group(applicationName=app, deploymentGroupName="group")
+        return
+    client.update_deployment_group(
+        applicationName=app, currentDeploymentGroupName="group", deploymentConfigName="CodeDeployDefault.ECSAllAtOnce"
+    )
+    group = client.get_deployment_group(applicationName=app, deploymentGroupName="group")["deploymentGroupInfo"]
+    assert group["deploymentConfigName"] == "CodeDeployDefault.ECSAllAtOnce"
+    client.delete_deployment_group(applicationName=app, deploymentGroupName="group")
+    assert client.list_deployment_groups(applicationName=app)["deploymentGroups"] == []
+    client.delete_application(applicationName=app)
+    with pytest.raises(ClientError, match="ApplicationDoesNotExistException"):
+        client.get_application(applicationName=app)

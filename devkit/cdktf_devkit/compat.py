@@ -31,6 +31,7 @@ def apply() -> None:
     _s3_delete_marker_dispose()
     _cloudfront_response_headers_policies()
     _application_autoscaling_tagging()
+    _codedeploy_delete_and_update()
     _applied = True
 
 
@@ -374,3 +375,68 @@ def _application_autoscaling_tagging() -> None:
     responses.ApplicationAutoScalingResponse.untag_resource = untag_resource
     responses.ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
     responses.ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
+
+
+# DeploymentGroup attributes UpdateDeploymentGroup may set, by the request parameter that carries each.
+CODEDEPLOY_GROUP_SETTINGS = {
+    "deploymentConfigName": "deployment_config_name",
+    "serviceRoleArn": "service_role_arn",
+    "alarmConfiguration": "alarm_configuration",
+    "autoRollbackConfiguration": "auto_rollback_configuration",
+    "deploymentStyle": "deployment_style",
+    "blueGreenDeploymentConfiguration": "blue_green_deployment_configuration",
+    "loadBalancerInfo": "load_balancer_info",
+    "ecsServices": "ecs_services",
+    "triggerConfigurations": "trigger_configurations",
+}
+
+
+def _codedeploy_delete_and_update() -> None:
+    """CodeDeploy DeleteApplication/DeleteDeploymentGroup/UpdateDeploymentGroup: moto does not implement
+    them (HTTP 500), so the provider cannot destroy an aws_codedeploy_app or deployment group, nor change
+    one in place. Deleting an application deletes its deployment groups and tags, as in AWS."""
+    from moto.codedeploy import responses
+
+    def not_found(kind: str, name: str) -> tuple[int, dict[str, str], str]:
+        body = {"__type": f"{kind}DoesNotExistException", "message": f"The {kind.lower()} {name} does not exist"}
+        return 400, {"status": "400"}, json.dumps(body)
+
+    def delete_application(self: Any) -> Any:
+        backend = self.codedeploy_backend
+        name = self._get_param("applicationName")
+        if backend.applications.pop(name, None) is None:
+            return "{}"  # AWS answers success for an application that is already gone
+        for group in backend.deployment_groups.pop(name, {}):
+            backend.tagger.delete_all_tags_for_resource(backend._deployment_group_arn(name, group))
+        backend.tagger.delete_all_tags_for_resource(backend._application_arn(name))
+        return "{}"
+
+    def delete_deployment_group(self: Any) -> Any:
+        backend = self.codedeploy_backend
+        name, group = self._get_param("applicationName"), self._get_param("deploymentGroupName")
+        if name not in backend.applications:
+            return not_found("Application", name)
+        backend.deployment_groups.get(name, {}).pop(group, None)
+        backend.tagger.delete_all_tags_for_resource(backend._deployment_group_arn(name, group))
+        return json.dumps({"hooksNotCleanedUp": []})
+
+    def update_deployment_group(self: Any) -> Any:
+        backend = self.codedeploy_backend
+        name, current = self._get_param("applicationName"), self._get_param("currentDeploymentGroupName")
+        groups = backend.deployment_groups.get(name, {})
+        if current not in groups:
+            return not_found("DeploymentGroup", current)
+        group = groups[current]
+        for parameter, attribute in CODEDEPLOY_GROUP_SETTINGS.items():
+            value = self._get_param(parameter)
+            if value is not None:
+                setattr(group, attribute, value)
+        new_name = self._get_param("newDeploymentGroupName")
+        if new_name and new_name != current:
+            group.deployment_group_name = new_name
+            groups[new_name] = groups.pop(current)
+        return json.dumps({"hooksNotCleanedUp": []})
+
+    responses.CodeDeployResponse.delete_application = delete_application
+    responses.CodeDeployResponse.delete_deployment_group = delete_deployment_group
+    responses.CodeDeployResponse.update_deployment_group = update_deployment_group
