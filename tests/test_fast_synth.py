@@ -464,7 +464,7 @@ def test_a_queued_load_that_fails_is_raised_by_the_next_call_naming_the_assembly
     result = run_python(
         """
         import cdktf_fargate
-        from cdktf_fargate import _assemblies, _early_kernel
+        from cdktf_fargate._fast_synth import assemblies as _assemblies, early_kernel as _early_kernel
         missing = _assemblies.Load("no-such-assembly", "1.0.0", "/nonexistent/no-such-assembly@1.0.0.jsii.tgz")
         print(_early_kernel.start([missing]), flush=True)
         try:
@@ -481,7 +481,7 @@ def test_a_kernel_started_the_usual_way_is_not_started_again():
     result = run_python(
         """
         import cdktf_fargate
-        from cdktf_fargate import _early_kernel
+        from cdktf_fargate._fast_synth import early_kernel as _early_kernel
         from jsii._runtime import kernel
         idle = _early_kernel._kernel_idle(kernel.provider)
         import constructs

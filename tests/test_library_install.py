@@ -54,10 +54,10 @@ FOLDERS = {LIBRARY: "modules", DEVKIT: "devkit"}
 # What the library's wheel may hold besides Python modules (package data it declares).
 LIBRARY_DATA = {
     "py.typed",
-    "_fast_synth_kernel.js",
-    "_hcl_fix_kernel.js",
-    "_code_cache_kernel.js",
-    "_deferred_requires_kernel.js",
+    "_fast_synth/fast_synth_kernel.js",
+    "_fast_synth/hcl_fix_kernel.js",
+    "_fast_synth/code_cache_kernel.js",
+    "_fast_synth/deferred_requires_kernel.js",
 }
 
 

@@ -36,6 +36,11 @@ _EXPORTS = {
     "CapacityProvider": "fargate_service",
     "CapacityProviderStrategy": "fargate_service",
     "AutoscalingConfig": "autoscaling",
+    "DeploymentStrategy": "deployment",
+    "TrafficShifting": "deployment",
+    "DeploymentAlarms": "deployment",
+    "BlueGreenConfig": "deployment",
+    "EcsBlueGreenDeployment": "deployment",
     "ServiceAutoscaling": "autoscaling",
     "NetworkLoadBalancer": "load_balancer",
     "ApplicationLoadBalancer": "load_balancer",
@@ -72,6 +77,7 @@ if TYPE_CHECKING:
     from .autoscaling import AutoscalingConfig, ServiceAutoscaling
     from .cluster import Cluster, ClusterConfig, ExistingCluster
     from .container_repository import ContainerRepository, ContainerRepositoryConfig, TagMutability
+    from .deployment import BlueGreenConfig, DeploymentAlarms, DeploymentStrategy, EcsBlueGreenDeployment, TrafficShifting
     from .environment import Environment, Target
     from .errors import ConfigError
     from .fargate_service import CapacityProvider, CapacityProviderStrategy, FargateService, FargateServiceConfig

@@ -8,12 +8,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdktf import TerraformResource
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.lb_listener import LbListener
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from constructs import Construct
 
 from . import _checks, _moved, _names
 from .cluster import Cluster
+from .deployment import (
+    MAX_TERMINATION_WAIT_MINUTES,
+    BlueGreenConfig,
+    DeploymentAlarms,
+    DeploymentStrategy,
+    EcsBlueGreenDeployment,
+    TrafficRoutes,
+    TrafficShifting,
+    target_group_alarms,
+)
 from .errors import ConfigError
 from .fargate_service import FargateService, FargateServiceConfig, TargetGroupAttachment
 from .refs import ClusterRef, NetworkRef, RepositoryRef
@@ -36,6 +48,21 @@ class LoadBalancedServiceConfig(FargateServiceConfig):
     """Path of the HTTP health check. Default ``/health``."""
     health_check_grace_period_s: int = 60
     """Seconds ECS ignores load balancer health checks after a task starts, 0 to 2147483647. Default 60."""
+    deployment_strategy: DeploymentStrategy = DeploymentStrategy.ROLLING
+    """``ROLLING`` (default): ECS replaces the tasks. ``BLUE_GREEN``: CodeDeploy starts the new tasks in a
+    second target group, tests them on ``test_listener_port``, shifts traffic and rolls back on failure;
+    Terraform then leaves the task definition and load balancer of the service to CodeDeploy."""
+    traffic_shifting: TrafficShifting = TrafficShifting.ALL_AT_ONCE
+    """How ``BLUE_GREEN`` shifts traffic: all at once (default), or canary/linear behind an Application
+    Load Balancer."""
+    test_listener_port: int = 8080
+    """Port of the test listener ``BLUE_GREEN`` adds (reachable from the VPC only on an ALB), 1 to 65535,
+    never a production listener's. Default 8080."""
+    termination_wait_minutes: int = 5
+    """Minutes ``BLUE_GREEN`` keeps the old tasks after a successful deployment, 0 to 2880. Default 5."""
+    alarms: DeploymentAlarms | None = None
+    """CloudWatch alarms on the target group(s) that stop and roll back a deployment (``BLUE_GREEN``:
+    CodeDeploy's; ``ROLLING``: the ECS service's deployment alarms). Default none."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -47,6 +74,35 @@ class LoadBalancedServiceConfig(FargateServiceConfig):
         _checks.int_in_range("deregistration_delay_s", self.deregistration_delay_s, 0, 3600)
         _checks.matches("health_check_path", self.health_check_path, r"/[\x21-\x7e]{0,1023}", "must be a path starting with '/'")
         _checks.int_in_range("health_check_grace_period_s", self.health_check_grace_period_s, 0, 2147483647)
+        self._check_release()
+
+    @property
+    def blue_green(self) -> bool:
+        return self.deployment_strategy is DeploymentStrategy.BLUE_GREEN
+
+    def production_ports(self) -> tuple[int, ...]:
+        """Ports of the listeners serving production traffic (the test listener must use another)."""
+        return (self.listener_port,)
+
+    def _check_release(self) -> None:
+        strategy = _checks.one_of("deployment_strategy", self.deployment_strategy, DeploymentStrategy)
+        object.__setattr__(self, "deployment_strategy", strategy)
+        shifting = _checks.one_of("traffic_shifting", self.traffic_shifting, TrafficShifting)
+        object.__setattr__(self, "traffic_shifting", shifting)
+        _checks.int_in_range("test_listener_port", self.test_listener_port, 1, 65535)
+        _checks.int_in_range("termination_wait_minutes", self.termination_wait_minutes, 0, MAX_TERMINATION_WAIT_MINUTES)
+        if self.alarms is not None and not isinstance(self.alarms, DeploymentAlarms):
+            raise ConfigError("alarms", self.alarms, "must be a DeploymentAlarms or None")
+        if not self.blue_green:
+            if shifting is not TrafficShifting.ALL_AT_ONCE:
+                raise ConfigError("traffic_shifting", shifting.name, "is used only with deployment_strategy=BLUE_GREEN")
+            return
+        if self.test_listener_port in self.production_ports():
+            raise ConfigError(
+                "test_listener_port",
+                self.test_listener_port,
+                f"must differ from the production listener ports {self.production_ports()}",
+            )
 
 
 @dataclass(frozen=True)
@@ -71,7 +127,9 @@ class LoadBalancedService(Construct):
     Attributes: ``service``, ``cluster``, ``task_definition``, ``target_group``, ``service_name``, ``service_arn``,
     ``cluster_name``, ``cluster_arn``, ``task_definition_family``, ``task_definition_arn``, ``container_name``,
     ``task_role_arn``, ``task_role_name``, ``execution_role_arn``, ``log_group_name``, ``security_group_id``,
-    ``target_group_arn``, ``load_balancer_arn``, ``load_balancer_dns_name``.
+    ``target_group_arn``, ``load_balancer_arn``, ``load_balancer_dns_name``, ``green_target_group``,
+    ``test_listener``, ``alarms``, ``deployment``, ``code_deploy_application_name``,
+    ``code_deploy_deployment_group_name``.
     """
 
     service: FargateService
@@ -112,6 +170,18 @@ class LoadBalancedService(Construct):
     """ARN of the load balancer."""
     load_balancer_dns_name: str
     """DNS name of the load balancer."""
+    green_target_group: LbTargetGroup | None
+    """The second target group ``BLUE_GREEN`` deploys into, or None."""
+    test_listener: LbListener | None
+    """The listener on ``test_listener_port`` that reaches the green target group, or None."""
+    alarms: tuple[CloudwatchMetricAlarm, ...]
+    """The rollback alarms (empty without ``alarms``)."""
+    deployment: EcsBlueGreenDeployment | None
+    """The CodeDeploy application and deployment group of ``BLUE_GREEN``, or None."""
+    code_deploy_application_name: str | None
+    """Name of the CodeDeploy application (``BLUE_GREEN``), or None: what a pipeline deploys with."""
+    code_deploy_deployment_group_name: str | None
+    """Name of the CodeDeploy deployment group (``BLUE_GREEN``), or None."""
 
     def add_task_policy(self, name: str, statements: list[dict[str, Any]]) -> IamRolePolicy:
         """Grant the application (task role) exactly ``statements``, as an inline policy called ``name``.
@@ -146,7 +216,56 @@ class LoadBalancedService(Construct):
             target_groups=[attachment],
             health_check_grace_period_s=config.health_check_grace_period_s,
             depends_on=depends_on,
+            code_deploy=config.blue_green,
+            alarm_names=[alarm.alarm_name for alarm in self.alarms],
             **parts.as_kwargs(),
+        )
+
+    def _rollback_alarms(
+        self, config: LoadBalancedServiceConfig, name: str, load_balancer_arn_suffix: str | None, *, http_5xx: bool
+    ) -> tuple[CloudwatchMetricAlarm, ...]:
+        if config.alarms is None:
+            return ()
+        if load_balancer_arn_suffix is None:
+            raise ConfigError("load_balancer.arn_suffix", None, "is required for alarms: CloudWatch names the metrics by it")
+        groups = {"blue": self.target_group.arn_suffix}
+        if self.green_target_group is not None:
+            groups["green"] = self.green_target_group.arn_suffix
+        return target_group_alarms(
+            self,
+            config=config.alarms,
+            name=name,
+            load_balancer_arn_suffix=load_balancer_arn_suffix,
+            target_groups=groups,
+            http_5xx=http_5xx,
+            tags=dict(config.tags) or None,
+        )
+
+    def _code_deploy(
+        self, config: LoadBalancedServiceConfig, name: str, production_listener_arns: Sequence[str]
+    ) -> EcsBlueGreenDeployment | None:
+        if not config.blue_green:
+            return None
+        assert self.test_listener is not None and self.green_target_group is not None
+        return EcsBlueGreenDeployment(
+            self,
+            "deployment",
+            config=BlueGreenConfig(
+                traffic_shifting=config.traffic_shifting,
+                termination_wait_minutes=config.termination_wait_minutes,
+                tags=config.tags,
+            ),
+            name=name,
+            cluster_name=self.service.cluster_name,
+            service_name=self.service.service_name,
+            routes=TrafficRoutes(
+                production_listener_arns=production_listener_arns,
+                test_listener_arn=self.test_listener.arn,
+                blue_target_group_name=self.target_group.name,
+                green_target_group_name=self.green_target_group.name,
+            ),
+            pass_role_arns=[self.service.task_role_arn, self.service.execution_role_arn],
+            alarm_names=[alarm.alarm_name for alarm in self.alarms],
         )
 
     def _expose(self, load_balancer_arn: str, load_balancer_dns_name: str) -> None:
@@ -168,6 +287,8 @@ class LoadBalancedService(Construct):
         ):
             setattr(self, attribute, getattr(service, attribute))
         self.security_group_id = service.security_group_ids[0]
+        self.code_deploy_application_name = self.deployment.application_name if self.deployment else None
+        self.code_deploy_deployment_group_name = self.deployment.deployment_group_name if self.deployment else None
         self.target_group_arn = self.target_group.arn
         self.load_balancer_arn = load_balancer_arn
         self.load_balancer_dns_name = load_balancer_dns_name

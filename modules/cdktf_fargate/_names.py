@@ -301,7 +301,14 @@ SITE_NAME = NameRule(
     lowercase=True,
 )
 
+CODEDEPLOY_NAME = NameRule(
+    "CodeDeploy application or deployment group name", 100, "A-Za-z0-9._+=,@-", "letters, digits and '._+=,@-'"
+)
+ALARM = NameRule("CloudWatch alarm name", 255, "A-Za-z0-9._/#:+=,@ -", "letters, digits, spaces and '._/#:+=,@-'")
+
 RULES = (
+    CODEDEPLOY_NAME,
+    ALARM,
     ECS_CLUSTER,
     ECS_SERVICE,
     TASK_FAMILY,

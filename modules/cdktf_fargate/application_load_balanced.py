@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf_cdktf_provider_aws.lb_listener import LbListener
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.lb_listener import LbListener, LbListenerDefaultAction
 from cdktf_cdktf_provider_aws.lb_listener_rule import (
     LbListenerRule,
     LbListenerRuleAction,
@@ -22,6 +23,7 @@ from cdktf_cdktf_provider_aws.lb_listener_rule import (
     LbListenerRuleConditionPathPattern,
 )
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
 from . import _checks, _names
@@ -76,6 +78,9 @@ class ApplicationLoadBalancedFargateServiceConfig(LoadBalancedServiceConfig):
             "must be codes like '200' or '200-399'",
         )
         self._check_conditions()
+
+    def production_ports(self) -> tuple[int, ...]:
+        return (self.listener_port, *((self.https_port,) if self.certificate_arn is not None else ()))
 
     @property
     def has_conditions(self) -> bool:
@@ -156,16 +161,21 @@ class ApplicationLoadBalancedFargateService(LoadBalancedService):
         config = with_defaults(config, self, cluster)
         name = self._name(config)
         self.target_group = self._target_group(config, network, name)
+        self.green_target_group = self._target_group(config, network, name, green=True) if config.blue_green else None
         self.load_balancer = load_balancer
-        shared = _shared_listener(load_balancer, listener)
-        route = shared or self._own_load_balancer(config, network, name)
+        route = _shared_listener(load_balancer, listener) or self._own_load_balancer(config, network, name)
         self.listener_arn = route.arn
         self.listener_rule = self._listener_rule(config) if config.has_conditions else None
+        self.test_listener = self._test_listener(config, route, network) if config.blue_green else None
+        self.alarms = self._rollback_alarms(config, name, route.load_balancer_arn_suffix, http_5xx=True)
         label = f"{route.load_balancer_arn_suffix}/{self.target_group.arn_suffix}" if route.load_balancer_arn_suffix else None
         attachment = TargetGroupAttachment(self.target_group.arn, config.container_name, config.container_port, label)
         depends_on = [self.listener_rule] if self.listener_rule is not None else [self.load_balancer.listener]
-        self.service = self._fargate_service(config, network, parts, attachment, depends_on)
+        self.service = self._fargate_service(
+            config, network, parts, attachment, [*depends_on, *filter(None, [self.test_listener])]
+        )
         self._allow_traffic(route, network)
+        self.deployment = self._code_deploy(config, name, [route.arn])
         self._expose(route.load_balancer_arn, route.dns_name)
 
     def _own_load_balancer(
@@ -176,6 +186,7 @@ class ApplicationLoadBalancedFargateService(LoadBalancedService):
             "load-balancer",
             network=network,
             default_target_group_arn=None if config.has_conditions else self.target_group.arn,
+            code_deploy=config.blue_green,
             config=ApplicationLoadBalancerConfig(
                 name=self._derived(_names.LOAD_BALANCER, name, "alb"),
                 internet_facing=config.internet_facing,
@@ -188,11 +199,13 @@ class ApplicationLoadBalancedFargateService(LoadBalancedService):
         )
         return _listener_of(self.load_balancer)
 
-    def _target_group(self, config: ApplicationLoadBalancedFargateServiceConfig, network: NetworkRef, name: str) -> LbTargetGroup:
+    def _target_group(
+        self, config: ApplicationLoadBalancedFargateServiceConfig, network: NetworkRef, name: str, *, green: bool = False
+    ) -> LbTargetGroup:
         return LbTargetGroup(
             self,
-            "targets",
-            name=self._derived(_names.TARGET_GROUP, name, "tg"),
+            "targets-green" if green else "targets",
+            name=self._derived(_names.TARGET_GROUP, name, "tg-green" if green else "tg"),
             port=config.container_port,
             protocol="HTTP",
             target_type="ip",
@@ -226,6 +239,34 @@ class ApplicationLoadBalancedFargateService(LoadBalancedService):
             action=[LbListenerRuleAction(type="forward", target_group_arn=self.target_group.arn)],
             condition=conditions,
             tags=dict(config.tags) or None,
+            # Under BLUE_GREEN, CodeDeploy points the rule at whichever target group is live.
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["action"]) if config.blue_green else None,
+        )
+
+    def _test_listener(
+        self, config: ApplicationLoadBalancedFargateServiceConfig, route: _Listener, network: NetworkRef
+    ) -> LbListener:
+        assert self.green_target_group is not None
+        if route.security_group_id is not None:
+            VpcSecurityGroupIngressRule(
+                self,
+                "test-ingress",
+                security_group_id=route.security_group_id,
+                ip_protocol="tcp",
+                from_port=config.test_listener_port,
+                to_port=config.test_listener_port,
+                cidr_ipv4=network.vpc_cidr,
+                description="Test listener of blue/green deployments, from the VPC only",
+            )
+        return LbListener(
+            self,
+            "test-listener",
+            load_balancer_arn=route.load_balancer_arn,
+            port=config.test_listener_port,
+            protocol="HTTP",
+            default_action=[LbListenerDefaultAction(type="forward", target_group_arn=self.green_target_group.arn)],
+            tags=dict(config.tags) or None,
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["default_action"]),  # CodeDeploy swaps it
         )
 
     def _allow_traffic(self, route: _Listener, network: NetworkRef) -> None:

@@ -128,6 +128,19 @@ class FargateServiceConfig(TaskDefinitionConfig):
 
 
 @dataclass(frozen=True)
+class _Release:
+    """How the service is released: by CodeDeploy (blue/green), or by ECS with these deployment alarms."""
+
+    code_deploy: bool
+    alarm_names: tuple[str, ...]
+
+    def service_alarms(self) -> dict[str, Any] | None:
+        if self.code_deploy or not self.alarm_names:
+            return None  # CodeDeploy watches its own alarms
+        return {"alarm_names": list(self.alarm_names), "enable": True, "rollback": True}
+
+
+@dataclass(frozen=True)
 class TargetGroupAttachment:
     """A target group the service's tasks register in (built by the load-balanced patterns)."""
 
@@ -199,11 +212,14 @@ class FargateService(Construct):
         target_groups: Sequence[TargetGroupAttachment] = (),
         health_check_grace_period_s: int | None = None,
         depends_on: Sequence[Any] = (),
+        code_deploy: bool = False,
+        alarm_names: Sequence[str] = (),
     ) -> None:
         config = config if config is not None else FargateServiceConfig()
         _check_parts(config, repository, cluster, task_definition, security_groups, task_role, execution_role, log_group)
         super().__init__(scope, id)
         self.config = config
+        self._release = _Release(code_deploy, tuple(alarm_names))
         self._name = config.service_name if config.service_name is not None else _names.ECS_SERVICE.unique(self)
         self._tags = dict(config.tags) or None
         self.cluster, self.cluster_name, self.cluster_arn = self._cluster(cluster)
@@ -319,7 +335,9 @@ class FargateService(Construct):
             capacity_provider_strategy=strategy or None,
             deployment_minimum_healthy_percent=config.min_healthy_percent,
             deployment_maximum_percent=config.max_healthy_percent,
-            deployment_circuit_breaker={"enable": True, "rollback": True},
+            deployment_controller={"type": "CODE_DEPLOY"} if self._release.code_deploy else None,
+            deployment_circuit_breaker=None if self._release.code_deploy else {"enable": True, "rollback": True},
+            alarms=self._release.service_alarms(),
             health_check_grace_period_seconds=grace_period_s,
             enable_execute_command=config.enable_execute_command,
             network_configuration={
@@ -341,9 +359,11 @@ class FargateService(Construct):
         )
 
     def _lifecycle(self) -> TerraformResourceLifecycle | None:
-        ignored = (["task_definition"] if self.config.ignore_task_definition_changes else []) + (
-            ["desired_count"] if self.config.autoscaling is not None else []
-        )
+        # CodeDeploy owns which task definition runs and which target group serves it.
+        owned = ["task_definition", "load_balancer"] if self._release.code_deploy else []
+        if self.config.ignore_task_definition_changes and not owned:
+            owned = ["task_definition"]
+        ignored = owned + (["desired_count"] if self.config.autoscaling is not None else [])
         return TerraformResourceLifecycle(ignore_changes=ignored) if ignored else None
 
     def _autoscaling(self, target_groups: Sequence[TargetGroupAttachment]) -> ServiceAutoscaling | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.lb import Lb
 from cdktf_cdktf_provider_aws.lb_listener import LbListener, LbListenerDefaultAction
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
@@ -181,6 +182,7 @@ class ApplicationLoadBalancer(_LoadBalancer):
         config: ApplicationLoadBalancerConfig | None = None,
         network: NetworkRef,
         default_target_group_arn: str | None = None,
+        code_deploy: bool = False,
     ) -> None:
         config = config if config is not None else ApplicationLoadBalancerConfig()
         if not isinstance(config, ApplicationLoadBalancerConfig):
@@ -204,6 +206,8 @@ class ApplicationLoadBalancer(_LoadBalancer):
             "CKV2_AWS_28",
             "a WAF web ACL is the owner's choice; attach one with an aws_wafv2_web_acl_association",
         )
+        # CodeDeploy (blue/green) switches the target group the default action forwards to.
+        self._owned_default = TerraformResourceLifecycle(ignore_changes=["default_action"]) if code_deploy else None
         self.listener, self.redirect_listener = self._listeners(default_target_group_arn)
         self.listener_arn = self.listener.arn
 
@@ -257,13 +261,19 @@ class ApplicationLoadBalancer(_LoadBalancer):
                 fixed_response={"content_type": "text/plain", "message_body": "Not found", "status_code": "404"},
             )
         if config.certificate_arn is None:
-            listener = self._listener("http", config.http_port, "HTTP", default)
+            listener = self._listener("http", config.http_port, "HTTP", default, lifecycle=self._owned_default)
             skip_check(listener, "CKV_AWS_2", "no certificate_arn in this configuration: HTTP only")
             skip_check(listener, "CKV_AWS_103", "no certificate_arn in this configuration: HTTP only")
             skip_check(self.load_balancer, "CKV2_AWS_20", "no certificate_arn in this configuration: nothing to redirect to")
             return listener, None
         https = self._listener(
-            "https", config.https_port, "HTTPS", default, certificate_arn=config.certificate_arn, ssl_policy=TLS_POLICY
+            "https",
+            config.https_port,
+            "HTTPS",
+            default,
+            certificate_arn=config.certificate_arn,
+            ssl_policy=TLS_POLICY,
+            lifecycle=self._owned_default,
         )
         redirect = LbListenerDefaultAction(
             type="redirect", redirect={"port": str(config.https_port), "protocol": "HTTPS", "status_code": "HTTP_301"}

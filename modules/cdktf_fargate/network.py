@@ -33,9 +33,9 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
-from . import _checks, _names
+from . import _checks, _iam, _logs, _names
 from ._iam import service_role
-from ._terraform import AWS_MANAGED_KEYS, skip_check
+from ._terraform import skip_check
 from ._tokens import is_unresolved
 from .errors import ConfigError
 
@@ -74,20 +74,33 @@ class NetworkConfig:
             _names.NETWORK_NAME.check("name", self.name)
         vpc = _checks.ipv4_network("cidr", self.cidr, 16, 24)
         _checks.int_in_range("az_count", self.az_count, 1, MAX_AZS)
+        object.__setattr__(self, "availability_zones", self._checked_zones())
+        self._check_subnet_newbits(vpc.prefixlen)
+        _checks.int_in_range("nat_gateway_count", self.nat_gateway_count, 0, self.az_count)
+        _checks.boolean("enable_dynamodb_endpoint", self.enable_dynamodb_endpoint)
+        _checks.boolean("enable_flow_logs", self.enable_flow_logs)
+        _checks.log_retention_days("flow_log_retention_days", self.flow_log_retention_days)
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
+
+    def _checked_zones(self) -> tuple[str, ...]:
+        """``az_count`` distinct zone names, or none (looked up)."""
         zones = _checks.string_tuple("availability_zones", self.availability_zones)
-        object.__setattr__(self, "availability_zones", zones)
         if zones and len(zones) != self.az_count:
             raise ConfigError(
                 "availability_zones", zones, f"must name exactly az_count={self.az_count} zones, or be empty to look them up"
             )
         if len(set(zones)) != len(zones):
             raise ConfigError("availability_zones", zones, "must not repeat a zone")
+        return zones
+
+    def _check_subnet_newbits(self, vpc_prefixlen: int) -> None:
+        """Subnets of /28 or larger, and room for two per zone."""
         _checks.int_in_range("subnet_newbits", self.subnet_newbits, 1, 12)
-        if vpc.prefixlen + self.subnet_newbits > 28:
+        if vpc_prefixlen + self.subnet_newbits > 28:
             raise ConfigError(
                 "subnet_newbits",
                 self.subnet_newbits,
-                f"must leave subnets of /28 or larger: {self.cidr} allows at most {28 - vpc.prefixlen}",
+                f"must leave subnets of /28 or larger: {self.cidr} allows at most {28 - vpc_prefixlen}",
             )
         if 2**self.subnet_newbits < 2 * self.az_count:
             raise ConfigError(
@@ -95,11 +108,6 @@ class NetworkConfig:
                 self.subnet_newbits,
                 f"must make room for {2 * self.az_count} subnets (2 per zone): at least {(2 * self.az_count - 1).bit_length()}",
             )
-        _checks.int_in_range("nat_gateway_count", self.nat_gateway_count, 0, self.az_count)
-        _checks.boolean("enable_dynamodb_endpoint", self.enable_dynamodb_endpoint)
-        _checks.boolean("enable_flow_logs", self.enable_flow_logs)
-        _checks.log_retention_days("flow_log_retention_days", self.flow_log_retention_days)
-        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
     def subnet_cidrs(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(public, private) subnet CIDRs: public from the bottom of the VPC range, private from its middle."""
@@ -165,142 +173,156 @@ class Network(Construct):
             raise ConfigError("config", config, "must be a NetworkConfig")
         super().__init__(scope, id)
         self.config = config
-        name = config.name if config.name is not None else _names.NETWORK_NAME.unique(self)
-        self.name = name
+        self.name = config.name if config.name is not None else _names.NETWORK_NAME.unique(self)
+        zones = self._zones()
+        self.vpc = self._vpc()
+        self.flow_log, self.flow_log_group, self.flow_log_role = (
+            self._flow_logs(self.vpc) if config.enable_flow_logs else (None, None, None)
+        )
+        self.internet_gateway, self.public_route_table = self._internet_route(self.vpc)
+        self.public_subnets = self._public_subnets(self.vpc, zones, self.public_route_table)
+        self.nat_gateways = self._nat_gateways(self.public_subnets, self.internet_gateway)
+        self.private_subnets, self.private_route_tables = self._private_subnets(self.vpc, zones, self.nat_gateways)
+        self.dynamodb_endpoint = (
+            self._dynamodb_endpoint(self.vpc, self.private_route_tables) if config.enable_dynamodb_endpoint else None
+        )
+        self.vpc_id = self.vpc.id
+        self.vpc_cidr = self.vpc.cidr_block
+        self.public_subnet_ids = tuple(s.id for s in self.public_subnets)
+        self.private_subnet_ids = tuple(s.id for s in self.private_subnets)
+        self.private_route_table_ids = tuple(rt.id for rt in self.private_route_tables)
+        self.nat_gateway_ids = tuple(nat.id for nat in self.nat_gateways)
 
-        def tags(suffix: str, **extra: str) -> dict[str, str]:
-            return {**config.tags, "Name": f"{name}-{suffix}", **extra}
+    def _tags(self, suffix: str, **extra: str) -> dict[str, str]:
+        return {**self.config.tags, "Name": f"{self.name}-{suffix}", **extra}
 
-        if config.availability_zones:
-            zones = list(config.availability_zones)
-        else:
-            lookup = DataAwsAvailabilityZones(self, "zones", state="available")
-            skip_check(lookup, "CKV_AWS_394", "only the first az_count zone names are used; availability_zones pins them by name")
-            zones = [Fn.element(lookup.names, i) for i in range(config.az_count)]
+    def _zones(self) -> list[str]:
+        """The configured zone names, or the first ``az_count`` the region reports."""
+        if self.config.availability_zones:
+            return list(self.config.availability_zones)
+        lookup = DataAwsAvailabilityZones(self, "zones", state="available")
+        skip_check(lookup, "CKV_AWS_394", "only the first az_count zone names are used; availability_zones pins them by name")
+        return [Fn.element(lookup.names, i) for i in range(self.config.az_count)]
 
-        vpc = Vpc(self, "vpc", cidr_block=config.cidr, enable_dns_support=True, enable_dns_hostnames=True, tags=tags("vpc"))
+    def _vpc(self) -> Vpc:
+        config = self.config
+        vpc = Vpc(self, "vpc", cidr_block=config.cidr, enable_dns_support=True, enable_dns_hostnames=True, tags=self._tags("vpc"))
         # Adopt the VPC's default security group and remove its rules: nothing may use it by accident.
-        DefaultSecurityGroup(self, "default-security-group", vpc_id=vpc.id, tags=tags("default-deny"))
-        self.flow_log = self.flow_log_group = self.flow_log_role = None
-        if config.enable_flow_logs:
-            self._flow_logs(config, name, vpc.id, tags("flow-logs"))
-        igw = InternetGateway(self, "igw", vpc_id=vpc.id, tags=tags("igw"))
+        DefaultSecurityGroup(self, "default-security-group", vpc_id=vpc.id, tags=self._tags("default-deny"))
+        return vpc
 
-        public_rt = RouteTable(self, "public", vpc_id=vpc.id, tags=tags("public"))
-        Route(self, "public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+    def _flow_logs(self, vpc: Vpc) -> tuple[FlowLog, CloudwatchLogGroup, IamRole]:
+        """All of the VPC's traffic into a log group of its own, written with a role of its own."""
+        tags = self._tags("flow-logs")
+        group = _logs.log_group(
+            self,
+            "flow-logs",
+            name=_names.LOG_GROUP.fit(f"/vpc/{self.name}/flow-logs"),
+            retention_days=self.config.flow_log_retention_days,
+            tags=tags,
+        )
+        role = service_role(
+            self,
+            "flow-logs",
+            name=_names.IAM_ROLE.fit(f"{self.name}-flow-logs"),
+            service="vpc-flow-logs.amazonaws.com",
+            tags=tags,
+            policy_name="write-flow-logs",
+            statements=[_iam.log_write_statement(group.arn, "logs:DescribeLogStreams")],
+        )
+        flow_log = FlowLog(
+            self,
+            "flow-log",
+            vpc_id=vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=600,
+            tags=tags,
+        )
+        return flow_log, group, role
 
-        public_cidrs, private_cidrs = config.subnet_cidrs()
-        public_subnets, private_subnets, private_rts, nat_ids, nat_gateways = [], [], [], [], []
+    def _internet_route(self, vpc: Vpc) -> tuple[InternetGateway, RouteTable]:
+        """The internet gateway, and the public route table whose default route goes through it."""
+        igw = InternetGateway(self, "igw", vpc_id=vpc.id, tags=self._tags("igw"))
+        route_table = RouteTable(self, "public", vpc_id=vpc.id, tags=self._tags("public"))
+        Route(self, "public-default", route_table_id=route_table.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+        return igw, route_table
+
+    def _public_subnets(self, vpc: Vpc, zones: list[str], route_table: RouteTable) -> tuple[Subnet, ...]:
+        cidrs, _ = self.config.subnet_cidrs()
+        subnets = []
         for i, zone in enumerate(zones):
             subnet = Subnet(
                 self,
                 f"public-{i}",
                 vpc_id=vpc.id,
-                cidr_block=public_cidrs[i],
+                cidr_block=cidrs[i],
                 availability_zone=zone,
                 map_public_ip_on_launch=False,
-                tags=tags(f"public-{i}", tier="public"),
+                tags=self._tags(f"public-{i}", tier="public"),
             )
-            RouteTableAssociation(self, f"public-{i}-rt", subnet_id=subnet.id, route_table_id=public_rt.id)
-            public_subnets.append(subnet)
+            RouteTableAssociation(self, f"public-{i}-rt", subnet_id=subnet.id, route_table_id=route_table.id)
+            subnets.append(subnet)
+        return tuple(subnets)
 
-        for i in range(config.nat_gateway_count):
-            eip = Eip(self, f"nat-{i}-ip", domain="vpc", tags=tags(f"nat-{i}"))
-            nat = NatGateway(
-                self,
-                f"nat-{i}",
-                allocation_id=eip.id,
-                subnet_id=public_subnets[i].id,
-                tags=tags(f"nat-{i}"),
-                depends_on=[igw],
+    def _nat_gateways(self, public_subnets: tuple[Subnet, ...], igw: InternetGateway) -> tuple[NatGateway, ...]:
+        """``nat_gateway_count`` NAT gateways, each with its elastic IP, in the first public subnets."""
+        gateways = []
+        for i in range(self.config.nat_gateway_count):
+            eip = Eip(self, f"nat-{i}-ip", domain="vpc", tags=self._tags(f"nat-{i}"))
+            gateways.append(
+                NatGateway(
+                    self,
+                    f"nat-{i}",
+                    allocation_id=eip.id,
+                    subnet_id=public_subnets[i].id,
+                    tags=self._tags(f"nat-{i}"),
+                    depends_on=[igw],
+                )
             )
-            nat_ids.append(nat.id)
-            nat_gateways.append(nat)
+        return tuple(gateways)
 
+    def _private_subnets(
+        self, vpc: Vpc, zones: list[str], nat_gateways: tuple[NatGateway, ...]
+    ) -> tuple[tuple[Subnet, ...], tuple[RouteTable, ...]]:
+        """One private subnet per zone with a route table of its own, routed round-robin to the NAT gateways."""
+        _, cidrs = self.config.subnet_cidrs()
+        subnets, route_tables = [], []
         for i, zone in enumerate(zones):
             subnet = Subnet(
                 self,
                 f"private-{i}",
                 vpc_id=vpc.id,
-                cidr_block=private_cidrs[i],
+                cidr_block=cidrs[i],
                 availability_zone=zone,
-                tags=tags(f"private-{i}", tier="private"),
+                tags=self._tags(f"private-{i}", tier="private"),
             )
-            route_table = RouteTable(self, f"private-{i}-rt-table", vpc_id=vpc.id, tags=tags(f"private-{i}"))
+            route_table = RouteTable(self, f"private-{i}-rt-table", vpc_id=vpc.id, tags=self._tags(f"private-{i}"))
             RouteTableAssociation(self, f"private-{i}-rt", subnet_id=subnet.id, route_table_id=route_table.id)
-            if nat_ids:
+            if nat_gateways:
                 Route(
                     self,
                     f"private-{i}-default",
                     route_table_id=route_table.id,
                     destination_cidr_block="0.0.0.0/0",
-                    nat_gateway_id=nat_ids[i % len(nat_ids)],
+                    nat_gateway_id=nat_gateways[i % len(nat_gateways)].id,
                 )
-            private_subnets.append(subnet)
-            private_rts.append(route_table)
+            subnets.append(subnet)
+            route_tables.append(route_table)
+        return tuple(subnets), tuple(route_tables)
 
-        self.dynamodb_endpoint = None
-        if config.enable_dynamodb_endpoint:
-            region = DataAwsRegion(self, "region")
-            self.dynamodb_endpoint = VpcEndpoint(
-                self,
-                "dynamodb",
-                vpc_id=vpc.id,
-                vpc_endpoint_type="Gateway",
-                service_name=f"com.amazonaws.{region.name}.dynamodb",
-                route_table_ids=[rt.id for rt in private_rts],
-                tags=tags("dynamodb"),
-            )
-
-        self.vpc_id: str = vpc.id
-        self.vpc_cidr: str = vpc.cidr_block
-        self.public_subnet_ids: tuple[str, ...] = tuple(s.id for s in public_subnets)
-        self.private_subnet_ids: tuple[str, ...] = tuple(s.id for s in private_subnets)
-        self.private_route_table_ids: tuple[str, ...] = tuple(rt.id for rt in private_rts)
-        self.nat_gateway_ids: tuple[str, ...] = tuple(nat_ids)
-        self.vpc = vpc
-        self.public_subnets = tuple(public_subnets)
-        self.private_subnets = tuple(private_subnets)
-        self.internet_gateway = igw
-        self.public_route_table = public_rt
-        self.private_route_tables = tuple(private_rts)
-        self.nat_gateways = tuple(nat_gateways)
-
-    def _flow_logs(self, config: NetworkConfig, name: str, vpc_id: str, tags: dict[str, str]) -> None:
-        log_group = CloudwatchLogGroup(
+    def _dynamodb_endpoint(self, vpc: Vpc, route_tables: tuple[RouteTable, ...]) -> VpcEndpoint:
+        region = DataAwsRegion(self, "region")
+        return VpcEndpoint(
             self,
-            "flow-logs",
-            name=_names.LOG_GROUP.fit(f"/vpc/{name}/flow-logs"),
-            retention_in_days=config.flow_log_retention_days,
-            tags=tags,
-        )
-        skip_check(log_group, "CKV_AWS_158", AWS_MANAGED_KEYS)
-        role = service_role(
-            self,
-            "flow-logs",
-            name=_names.IAM_ROLE.fit(f"{name}-flow-logs"),
-            service="vpc-flow-logs.amazonaws.com",
-            tags=tags,
-            policy_name="write-flow-logs",
-            statements=[
-                {
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    "Resource": [log_group.arn, f"{log_group.arn}:*"],
-                },
-            ],
-        )
-        self.flow_log_group, self.flow_log_role = log_group, role
-        self.flow_log = FlowLog(
-            self,
-            "flow-log",
-            vpc_id=vpc_id,
-            traffic_type="ALL",
-            log_destination_type="cloud-watch-logs",
-            log_destination=log_group.arn,
-            iam_role_arn=role.arn,
-            max_aggregation_interval=600,
-            tags=tags,
+            "dynamodb",
+            vpc_id=vpc.id,
+            vpc_endpoint_type="Gateway",
+            service_name=f"com.amazonaws.{region.name}.dynamodb",
+            route_table_ids=[rt.id for rt in route_tables],
+            tags=self._tags("dynamodb"),
         )
 
 

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.lb_listener import LbListener, LbListenerDefaultAction
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from constructs import Construct
 
 from . import _checks, _names
 from ._load_balanced import SERVICE_MOVES, LoadBalancedService, LoadBalancedServiceConfig, ServiceParts
+from .deployment import TrafficShifting
 from .errors import ConfigError
 from .fargate_service import TargetGroupAttachment, with_defaults
 from .load_balancer import (
@@ -64,11 +66,29 @@ class NetworkLoadBalancedFargateServiceConfig(LoadBalancedServiceConfig):
         _checks.boolean("tls_only", self.tls_only)
         _checks.int_in_range("tls_port", self.tls_port, 1, 65535)
         self._check_tls()
+        self._check_network_release()
         if self.autoscaling is not None and self.autoscaling.requests_per_target is not None:
             raise ConfigError(
                 "autoscaling.requests_per_target",
                 self.autoscaling.requests_per_target,
                 "needs an Application Load Balancer (ApplicationLoadBalancedFargateService): a Network Load Balancer counts no requests",
+            )
+
+    def production_ports(self) -> tuple[int, ...]:
+        return (*(() if self.tls_only else (self.listener_port,)), *((self.tls_port,) if self.enable_tls else ()))
+
+    def _check_network_release(self) -> None:
+        if self.traffic_shifting is not TrafficShifting.ALL_AT_ONCE:
+            raise ConfigError(
+                "traffic_shifting",
+                self.traffic_shifting.name,
+                "must be ALL_AT_ONCE behind a Network Load Balancer (CodeDeploy shifts canary and linear on an ALB only)",
+            )
+        if self.alarms is not None and self.alarms.http_5xx_threshold is not None:
+            raise ConfigError(
+                "alarms.http_5xx_threshold",
+                self.alarms.http_5xx_threshold,
+                "needs an Application Load Balancer: a Network Load Balancer counts no HTTP responses",
             )
 
     def _check_tls(self) -> None:
@@ -136,19 +156,27 @@ class NetworkLoadBalancedFargateService(LoadBalancedService):
             raise ConfigError("config", config, "must be a NetworkLoadBalancedFargateServiceConfig")
         if load_balancer is not None and not isinstance(load_balancer, (NetworkLoadBalancer, ExistingLoadBalancer)):
             raise ConfigError("load_balancer", load_balancer, "must be a NetworkLoadBalancer or an ExistingLoadBalancer")
+        if config.alarms is not None and isinstance(load_balancer, ExistingLoadBalancer) and load_balancer.arn_suffix is None:
+            raise ConfigError("load_balancer.arn_suffix", None, "is required for alarms: CloudWatch names the metrics by it")
         parts = ServiceParts(repository, cluster, task_definition, security_groups, task_role, execution_role, log_group)
         super().__init__(scope, id)
         config = with_defaults(config, self, cluster)
         name = self._name(config)
         self.load_balancer = load_balancer or self._load_balancer(config, network, name)
         self.target_group = self._target_group(config, network, name)
+        self.green_target_group = self._target_group(config, network, name, green=True) if config.blue_green else None
         self.listener, self.tls_listener = self._listeners(config)
+        self.test_listener = self._test_listener(config) if config.blue_green else None
+        self.alarms = self._rollback_alarms(config, name, self.load_balancer.arn_suffix, http_5xx=False)
         attachment = TargetGroupAttachment(self.target_group.arn, config.container_name, config.container_port)
-        listeners = [l for l in (self.listener, self.tls_listener) if l is not None]
-        self.service = self._fargate_service(config, network, parts, attachment, listeners)
+        production = [l for l in (self.listener, self.tls_listener) if l is not None]
+        self.service = self._fargate_service(
+            config, network, parts, attachment, [*production, *filter(None, [self.test_listener])]
+        )
         self.service.allow_from(
             "ingress", cidr=network.vpc_cidr, description="Container port from the VPC, where the load balancer's nodes are"
         )
+        self.deployment = self._code_deploy(config, name, [l.arn for l in production])
         self._expose(self.load_balancer.arn, self.load_balancer.dns_name)
         self._moved_parts((*SERVICE_MOVES, ("nlb", "load-balancer/load-balancer")))
 
@@ -167,14 +195,16 @@ class NetworkLoadBalancedFargateService(LoadBalancedService):
             ),
         )
 
-    def _target_group(self, config: NetworkLoadBalancedFargateServiceConfig, network: NetworkRef, name: str) -> LbTargetGroup:
+    def _target_group(
+        self, config: NetworkLoadBalancedFargateServiceConfig, network: NetworkRef, name: str, *, green: bool = False
+    ) -> LbTargetGroup:
         health_check: dict[str, Any] = {"enabled": True, "protocol": config.health_check_protocol.value, "port": "traffic-port"}
         if config.health_check_protocol is HealthCheckProtocol.HTTP:
             health_check["path"] = config.health_check_path
         return LbTargetGroup(
             self,
-            "targets",
-            name=self._derived(_names.TARGET_GROUP, name, "tg"),
+            "targets-green" if green else "targets",
+            name=self._derived(_names.TARGET_GROUP, name, "tg-green" if green else "tg"),
             port=config.container_port,
             protocol="TCP",
             target_type="ip",
@@ -185,9 +215,24 @@ class NetworkLoadBalancedFargateService(LoadBalancedService):
             tags=dict(config.tags) or None,
         )
 
+    def _test_listener(self, config: NetworkLoadBalancedFargateServiceConfig) -> LbListener:
+        assert self.green_target_group is not None
+        return LbListener(
+            self,
+            "test-listener",
+            load_balancer_arn=self.load_balancer.arn,
+            port=config.test_listener_port,
+            protocol="TCP",
+            default_action=[LbListenerDefaultAction(type="forward", target_group_arn=self.green_target_group.arn)],
+            tags=dict(config.tags) or None,
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["default_action"]),  # CodeDeploy swaps it
+        )
+
     def _listeners(self, config: NetworkLoadBalancedFargateServiceConfig) -> tuple[LbListener | None, LbListener | None]:
         forward = [LbListenerDefaultAction(type="forward", target_group_arn=self.target_group.arn)]
         tags = dict(config.tags) or None
+        # Under BLUE_GREEN, CodeDeploy points the listeners at whichever target group is live.
+        lifecycle = TerraformResourceLifecycle(ignore_changes=["default_action"]) if config.blue_green else None
         plain = tls = None
         if not config.tls_only:
             plain = LbListener(
@@ -198,6 +243,7 @@ class NetworkLoadBalancedFargateService(LoadBalancedService):
                 protocol="TCP",
                 default_action=forward,
                 tags=tags,
+                lifecycle=lifecycle,
             )
         if config.enable_tls:
             tls = LbListener(
@@ -210,5 +256,6 @@ class NetworkLoadBalancedFargateService(LoadBalancedService):
                 ssl_policy=TLS_POLICY,
                 default_action=forward,
                 tags=tags,
+                lifecycle=lifecycle,
             )
         return plain, tls

@@ -1,7 +1,8 @@
 """Pipeline: every push to the source repository builds the image and rolls it out to the service.
 
 Source (CodeCommit by default, or GitHub through a CodeStar connection) -> CodeBuild (tests,
-docker build and push, imagedefinitions.json) -> optional manual approval -> ECS deploy.
+docker build and push, the deploy action's input files) -> optional manual approval -> ECS deploy, or
+CodeDeploy blue/green for a ``BLUE_GREEN`` service.
 Every role is scoped to the resources of this pipeline; see the statements below.
 """
 
@@ -33,7 +34,7 @@ from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from constructs import Construct
 
-from . import _checks, _names
+from . import _checks, _iam, _logs, _names
 from ._iam import service_role
 from ._terraform import AWS_MANAGED_KEYS, jsonencode, literal, skip_check
 from ._tokens import is_unresolved
@@ -133,21 +134,27 @@ def _check_buildspec(buildspec: Any) -> None:
     if "\n" not in buildspec.strip() and buildspec.strip().endswith((".yml", ".yaml")):
         # A file name is not a secret: show it, and say what to pass instead.
         raise ConfigError("buildspec", buildspec, "must be the buildspec's contents, not its path: pass Path(...).read_text()")
-    if "version:" not in buildspec or "imagedefinitions.json" not in buildspec:
+    if "version:" not in buildspec or not any(name in buildspec for name in ("imagedefinitions.json", "imageDetail.json")):
         # The text is not shown: a buildspec can hold credentials.
         raise ConfigError(
             "buildspec",
             None,
-            "must be a CodeBuild buildspec (text with 'version:') that writes imagedefinitions.json",
+            "must be a CodeBuild buildspec (text with 'version:') that writes imagedefinitions.json (or imageDetail.json, blue/green)",
             secret=True,
         )
 
 
 class Pipeline(Construct):
-    """Attributes: ``pipeline_name``, ``pipeline_arn``, ``artifact_bucket_name``, ``build_project_name``,
-    ``clone_url_http`` and ``clone_url_ssh`` (CodeCommit only, else None); the resources ``pipeline``,
-    ``build_project``, ``build_role``, ``pipeline_role``, ``build_log_group``, ``artifacts``,
-    ``source_repository``, ``push_rule``, ``trigger_role``.
+    """Source -> build -> optional approval -> deploy of one service's image.
+
+    A rolling service is deployed by CodePipeline's ECS action (the build writes ``imagedefinitions.json``);
+    a ``BLUE_GREEN`` service by the ``CodeDeployToECS`` action (the build writes ``imageDetail.json``,
+    ``taskdef.json`` and ``appspec.yaml``: docs/BLUE_GREEN.md).
+
+    Attributes: ``pipeline_name``, ``pipeline_arn``, ``artifact_bucket_name``, ``build_project_name``,
+    ``clone_url_http`` and ``clone_url_ssh`` (CodeCommit only, else None), ``deploys_with_code_deploy``; the
+    resources ``pipeline``, ``build_project``, ``build_role``, ``pipeline_role``, ``build_log_group``,
+    ``artifacts``, ``source_repository``, ``push_rule``, ``trigger_role``.
     """
 
     pipeline_name: str
@@ -180,91 +187,99 @@ class Pipeline(Construct):
     """EventBridge rule that starts the pipeline on a push (CodeCommit), or None."""
     trigger_role: IamRole | None
     """Role that rule starts the pipeline with (CodeCommit), or None."""
+    deploys_with_code_deploy: bool
+    """True when the service is released blue/green by CodeDeploy (the deploy action is ``CodeDeployToECS``)."""
 
     def __init__(
         self, scope: Construct, id: str, *, config: PipelineConfig, service: ServiceRef, repository: RepositoryRef
     ) -> None:
         if not isinstance(config, PipelineConfig):
             raise ConfigError("config", config, "must be a PipelineConfig")
+        release = _Release.of(service)
+        _check_build_outputs(config.buildspec, release)
         super().__init__(scope, id)
         self.config = config
-        tags = dict(config.tags) or None
-        name = config.name if config.name is not None else _names.CODEPIPELINE.unique(self)
-        self._name = name
+        self._name = config.name if config.name is not None else _names.CODEPIPELINE.unique(self)
+        self._tags = dict(config.tags) or None
+        self._arns = _Arns(self)
+        self.deploys_with_code_deploy = release.code_deploy
+        self.artifacts = self._artifact_bucket()
+        self.build_log_group = _logs.log_group(
+            self,
+            "build-logs",
+            name=self._derived(_names.LOG_GROUP, "build-logs", f"/codebuild/{self._name}"),
+            retention_days=config.log_retention_days,
+            tags=self._tags,
+        )
+        source = self._source()
+        self.build_role = self._build_role(repository, release)
+        self.build_project = self._build_project(repository, service, release)
+        self.pipeline_role = self._pipeline_role(source.statements, service, release)
+        self.pipeline = self._pipeline(source.action, service, release)
+        self.push_rule, self.trigger_role = self._push_trigger(source.repository_arn) if source.repository_arn else (None, None)
+        self.pipeline_name = self.pipeline.name
+        self.pipeline_arn = self.pipeline.arn
+        self.artifact_bucket_name = self.artifacts.name
+        self.build_project_name = self.build_project.name
 
-        def derived(rule: _names.NameRule, suffix: str, text: str | None = None) -> str:
-            return rule.derive(self, text if text is not None else f"{name}-{suffix}", suffix)
+    def _derived(self, rule: _names.NameRule, suffix: str, text: str | None = None) -> str:
+        return rule.derive(self, text if text is not None else f"{self._name}-{suffix}", suffix)
 
-        region = DataAwsRegion(self, "region")
-        account = DataAwsCallerIdentity(self, "account")
-        partition = DataAwsPartition(self, "partition")
+    def _artifact_objects(self) -> dict[str, Any]:
+        """Both the build and the pipeline read and write the artifacts."""
+        actions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+        return {"Effect": "Allow", "Action": actions, "Resource": f"{self.artifacts.arn}/*"}
 
-        artifacts = PrivateBucket(
+    def _artifact_bucket(self) -> PrivateBucket:
+        name = self._name
+        prefix = name if is_unresolved(name) else f"{name.lower()}-artifacts"
+        return PrivateBucket(
             self,
             "artifacts",
             config=PrivateBucketConfig(
-                name_prefix=derived(
-                    _names.S3_BUCKET_PREFIX, "artifacts", name if is_unresolved(name) else f"{name.lower()}-artifacts"
-                ),
-                force_destroy=config.force_destroy_artifacts,
-                tags=config.tags,
+                name_prefix=self._derived(_names.S3_BUCKET_PREFIX, "artifacts", prefix),
+                force_destroy=self.config.force_destroy_artifacts,
+                tags=self.config.tags,
             ),
         )
-        build_logs = CloudwatchLogGroup(
-            self,
-            "build-logs",
-            name=derived(_names.LOG_GROUP, "build-logs", f"/codebuild/{name}"),
-            retention_in_days=config.log_retention_days,
-            tags=tags,
-        )
-        skip_check(build_logs, "CKV_AWS_158", AWS_MANAGED_KEYS)
 
-        source_action, source_statements = self._source(config, tags)
-        artifact_objects = {  # both the build and the pipeline read and write the artifacts
-            "Effect": "Allow",
-            "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-            "Resource": f"{artifacts.arn}/*",
-        }
-
-        build_role = service_role(
+    def _build_role(self, repository: RepositoryRef, release: _Release) -> IamRole:
+        statements = [
+            _iam.ecr_login_statement(),
+            _iam.ecr_pull_statement(repository.arn, push=True),
+            _iam.log_write_statement(self.build_log_group.arn),
+            self._artifact_objects(),
+        ]
+        if release.code_deploy:  # the build reads the live task definition to write taskdef.json
+            statements.append({"Effect": "Allow", "Action": "ecs:DescribeTaskDefinition", "Resource": "*"})
+        return service_role(
             self,
             "build",
-            name=derived(_names.IAM_ROLE, "build"),
+            name=self._derived(_names.IAM_ROLE, "build"),
             service="codebuild.amazonaws.com",
-            tags=tags,
+            tags=self._tags,
             policy_name="build",
-            statements=[
-                {
-                    "Effect": "Allow",
-                    "Action": "ecr:GetAuthorizationToken",
-                    "Resource": "*",
-                },  # AWS supports no narrower resource
-                {
-                    "Effect": "Allow",
-                    "Action": [
-                        "ecr:BatchCheckLayerAvailability",
-                        "ecr:BatchGetImage",
-                        "ecr:GetDownloadUrlForLayer",
-                        "ecr:InitiateLayerUpload",
-                        "ecr:UploadLayerPart",
-                        "ecr:CompleteLayerUpload",
-                        "ecr:PutImage",
-                    ],
-                    "Resource": repository.arn,
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    "Resource": f"{build_logs.arn}:*",
-                },
-                artifact_objects,
-            ],
+            statements=statements,
         )
+
+    def _build_project(self, repository: RepositoryRef, service: ServiceRef, release: _Release) -> CodebuildProject:
+        config = self.config
+        variables = [
+            ("AWS_ACCOUNT_ID", self._arns.account),
+            ("AWS_DEFAULT_REGION", self._arns.region),
+            ("REPOSITORY_URI", repository.url),
+            ("CONTAINER_NAME", service.container_name),
+        ]
+        if release.code_deploy:
+            variables += [
+                ("TASK_DEFINITION_FAMILY", service.task_definition_family),
+                ("CONTAINER_PORT", str(release.container_port)),
+            ]
         project = CodebuildProject(
             self,
             "build",
-            name=derived(_names.CODEBUILD_PROJECT, "Build"),
-            service_role=build_role.arn,
+            name=self._derived(_names.CODEBUILD_PROJECT, "Build"),
+            service_role=self.build_role.arn,
             build_timeout=config.build_timeout_minutes,
             source={"type": "CODEPIPELINE", "buildspec": literal(config.buildspec)},
             artifacts={"type": "CODEPIPELINE"},
@@ -273,156 +288,133 @@ class Pipeline(Construct):
                 image=config.build_image,
                 compute_type=config.compute_type,
                 privileged_mode=True,
-                environment_variable=[
-                    CodebuildProjectEnvironmentEnvironmentVariable(name=name, value=value)
-                    for name, value in (
-                        ("AWS_ACCOUNT_ID", account.account_id),
-                        ("AWS_DEFAULT_REGION", region.name),
-                        ("REPOSITORY_URI", repository.url),
-                        ("CONTAINER_NAME", service.container_name),
-                    )
-                ],
+                environment_variable=[CodebuildProjectEnvironmentEnvironmentVariable(name=n, value=v) for n, v in variables],
             ),
-            logs_config={"cloudwatch_logs": {"group_name": build_logs.name, "status": "ENABLED"}},
-            tags=tags,
+            logs_config={"cloudwatch_logs": {"group_name": self.build_log_group.name, "status": "ENABLED"}},
+            tags=self._tags,
         )
         skip_check(project, "CKV_AWS_147", AWS_MANAGED_KEYS)
         skip_check(project, "CKV_AWS_316", "docker build needs privileged mode; the build role can push to one repository only")
+        return project
 
-        task_definitions = (
-            f"arn:{partition.partition}:ecs:{region.name}:{account.account_id}:task-definition/{service.task_definition_family}:*"
-        )
-        pipeline_role = service_role(
+    def _pipeline_role(self, source_statements: list[dict[str, Any]], service: ServiceRef, release: _Release) -> IamRole:
+        statements = [
+            self._artifact_objects(),
+            {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": self.artifacts.arn},
+            *source_statements,
+            {
+                "Effect": "Allow",
+                "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
+                "Resource": self.build_project.arn,
+            },
+            *(self._code_deploy_statements(release) if release.code_deploy else self._ecs_deploy_statements(service)),
+            {
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": [service.task_role_arn, service.execution_role_arn],
+                "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+            },
+        ]
+        return service_role(
             self,
             "pipeline",
-            name=derived(_names.IAM_ROLE, "pipeline"),
+            name=self._derived(_names.IAM_ROLE, "pipeline"),
             service="codepipeline.amazonaws.com",
-            tags=tags,
+            tags=self._tags,
             policy_name="pipeline",
-            statements=[
-                artifact_objects,
-                {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
-                *source_statements,
-                {"Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": project.arn},
-                {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService"], "Resource": service.service_arn},
-                {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": task_definitions},
-                # The ECS deploy action's remaining calls support no resource-level permissions;
-                # the task calls are held to this cluster by condition.
-                {"Effect": "Allow", "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "Resource": "*"},
-                {
-                    "Effect": "Allow",
-                    "Action": ["ecs:DescribeTasks", "ecs:ListTasks"],
-                    "Resource": "*",
-                    "Condition": {"ArnEquals": {"ecs:cluster": service.cluster_arn}},
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": "iam:PassRole",
-                    "Resource": [service.task_role_arn, service.execution_role_arn],
-                    "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
-                },
-            ],
+            statements=statements,
         )
 
-        stages = [
-            CodepipelineStage(name="Source", action=[source_action]),
-            CodepipelineStage(
-                name="Build",
-                action=[
-                    CodepipelineStageAction(
-                        name="Build",
-                        category="Build",
-                        owner="AWS",
-                        provider="CodeBuild",
-                        version="1",
-                        input_artifacts=["source"],
-                        output_artifacts=["build"],
-                        configuration={"ProjectName": project.name},
-                    )
-                ],
-            ),
+    def _ecs_deploy_statements(self, service: ServiceRef) -> list[dict[str, Any]]:
+        task_definitions = self._arns.of("ecs", f"task-definition/{service.task_definition_family}:*")
+        return [
+            {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService"], "Resource": service.service_arn},
+            {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": task_definitions},
+            # The ECS deploy action's remaining calls support no resource-level permissions;
+            # the task calls are held to this cluster by condition.
+            {"Effect": "Allow", "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], "Resource": "*"},
+            {
+                "Effect": "Allow",
+                "Action": ["ecs:DescribeTasks", "ecs:ListTasks"],
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"ecs:cluster": service.cluster_arn}},
+            },
         ]
-        if config.manual_approval:
-            stages.append(
-                CodepipelineStage(
-                    name="Approve",
-                    action=[
-                        CodepipelineStageAction(
-                            name="Approve",
-                            category="Approval",
-                            owner="AWS",
-                            provider="Manual",
-                            version="1",
-                        )
-                    ],
-                )
-            )
-        stages.append(
-            CodepipelineStage(
-                name="Deploy",
-                action=[
-                    CodepipelineStageAction(
-                        name="Deploy",
-                        category="Deploy",
-                        owner="AWS",
-                        provider="ECS",
-                        version="1",
-                        input_artifacts=["build"],
-                        configuration={
-                            "ClusterName": service.cluster_name,
-                            "ServiceName": service.service_name,
-                            "FileName": "imagedefinitions.json",
-                        },
-                    )
+
+    def _code_deploy_statements(self, release: _Release) -> list[dict[str, Any]]:
+        application, group = release.application_name, release.deployment_group_name
+        return [
+            {
+                "Effect": "Allow",
+                "Action": ["codedeploy:CreateDeployment", "codedeploy:GetDeployment"],
+                "Resource": self._arns.of("codedeploy", f"deploymentgroup:{application}/{group}"),
+            },
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "codedeploy:GetApplication",
+                    "codedeploy:GetApplicationRevision",
+                    "codedeploy:RegisterApplicationRevision",
                 ],
-            )
-        )
+                "Resource": self._arns.of("codedeploy", f"application:{application}"),
+            },
+            {
+                "Effect": "Allow",
+                "Action": "codedeploy:GetDeploymentConfig",
+                "Resource": self._arns.of("codedeploy", "deploymentconfig:*"),
+            },
+            # RegisterTaskDefinition supports no resource-level permissions.
+            {"Effect": "Allow", "Action": "ecs:RegisterTaskDefinition", "Resource": "*"},
+        ]
+
+    def _pipeline(self, source_action: CodepipelineStageAction, service: ServiceRef, release: _Release) -> Codepipeline:
+        stages = [CodepipelineStage(name="Source", action=[source_action]), _build_stage(self.build_project.name)]
+        if self.config.manual_approval:
+            approve = CodepipelineStageAction(name="Approve", category="Approval", owner="AWS", provider="Manual", version="1")
+            stages.append(CodepipelineStage(name="Approve", action=[approve]))
+        stages.append(CodepipelineStage(name="Deploy", action=[_deploy_action(service, release)]))
         pipeline = Codepipeline(
             self,
             "pipeline",
-            name=name,
-            role_arn=pipeline_role.arn,
+            name=self._name,
+            role_arn=self.pipeline_role.arn,
             pipeline_type="V2",
-            artifact_store=[CodepipelineArtifactStore(location=artifacts.name, type="S3")],
+            artifact_store=[CodepipelineArtifactStore(location=self.artifacts.name, type="S3")],
             stage=stages,
-            tags=tags,
+            tags=self._tags,
         )
         skip_check(pipeline, "CKV_AWS_219", AWS_MANAGED_KEYS)
-        self.push_rule = self.trigger_role = None
-        if config.source is SourceKind.CODECOMMIT:
-            self._push_trigger(config, pipeline.arn, tags, derived)
+        return pipeline
 
-        self.pipeline_name = pipeline.name
-        self.pipeline_arn = pipeline.arn
-        self.artifact_bucket_name = artifacts.name
-        self.build_project_name = project.name
-        self.pipeline = pipeline
-        self.build_project = project
-        self.build_role = build_role
-        self.pipeline_role = pipeline_role
-        self.build_log_group = build_logs
-        self.artifacts = artifacts
-
-    def _source(self, config: PipelineConfig, tags: dict | None) -> tuple[CodepipelineStageAction, list[dict[str, Any]]]:
+    def _source(self) -> _Source:
+        """The source action, and what the pipeline role needs for it (GitHub or a CodeCommit repository it creates)."""
+        config = self.config
+        self.clone_url_http = self.clone_url_ssh = self.source_repository = None
         if config.source is SourceKind.GITHUB:
-            self.clone_url_http = self.clone_url_ssh = None
-            self.source_repository = None
-            action = CodepipelineStageAction(
-                name="Source",
-                category="Source",
-                owner="AWS",
-                provider="CodeStarSourceConnection",
-                version="1",
-                output_artifacts=["source"],
-                configuration={
-                    "ConnectionArn": config.github_connection_arn,
-                    "FullRepositoryId": config.github_repository,
-                    "BranchName": config.branch,
-                },
-            )
-            return action, [
-                {"Effect": "Allow", "Action": "codestar-connections:UseConnection", "Resource": config.github_connection_arn}
-            ]
+            configuration = {
+                "ConnectionArn": config.github_connection_arn,
+                "FullRepositoryId": config.github_repository,
+                "BranchName": config.branch,
+            }
+            statement = {
+                "Effect": "Allow",
+                "Action": "codestar-connections:UseConnection",
+                "Resource": config.github_connection_arn,
+            }
+            return _Source(_source_action("CodeStarSourceConnection", configuration), [statement], None)
+        repository = self._codecommit_repository()
+        self.source_repository = repository
+        self.clone_url_http, self.clone_url_ssh = repository.clone_url_http, repository.clone_url_ssh
+        configuration = {
+            "RepositoryName": repository.repository_name,
+            "BranchName": config.branch,
+            "PollForSourceChanges": "false",
+        }
+        statement = {"Effect": "Allow", "Action": list(CODECOMMIT_SOURCE_ACTIONS), "Resource": repository.arn}
+        return _Source(_source_action("CodeCommit", configuration), [statement], repository.arn)
+
+    def _codecommit_repository(self) -> CodecommitRepository:
+        config = self.config
         repository = CodecommitRepository(
             self,
             "source",
@@ -432,74 +424,163 @@ class Pipeline(Construct):
             description=config.repository_description
             if config.repository_description is not None
             else f"Source of the {self._name} pipeline",
-            tags=tags,
+            tags=self._tags,
         )
-        self.source_repository = repository
         skip_check(
             repository,
             "CKV2_AWS_37",
             "pushes to the branch deploy through the pipeline, not through pull requests; manual_approval gates releases",
         )
-        self._codecommit_arn = repository.arn
-        self.clone_url_http = repository.clone_url_http
-        self.clone_url_ssh = repository.clone_url_ssh
-        action = CodepipelineStageAction(
-            name="Source",
-            category="Source",
-            owner="AWS",
-            provider="CodeCommit",
-            version="1",
-            output_artifacts=["source"],
-            configuration={
-                "RepositoryName": repository.repository_name,
-                "BranchName": config.branch,
-                "PollForSourceChanges": "false",
-            },
-        )
-        return action, [
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "codecommit:GetBranch",
-                    "codecommit:GetCommit",
-                    "codecommit:UploadArchive",
-                    "codecommit:GetUploadArchiveStatus",
-                    "codecommit:CancelUploadArchive",
-                ],
-                "Resource": repository.arn,
-            }
-        ]
+        return repository
 
-    def _push_trigger(self, config: PipelineConfig, pipeline_arn: str, tags: dict | None, derived: Any) -> None:
+    def _push_trigger(self, repository_arn: str) -> tuple[CloudwatchEventRule, IamRole]:
         """Start the pipeline on every push to the branch (EventBridge, instead of polling)."""
+        pattern = {
+            "source": ["aws.codecommit"],
+            "detail-type": ["CodeCommit Repository State Change"],
+            "resources": [repository_arn],
+            "detail": {
+                "event": ["referenceCreated", "referenceUpdated"],
+                "referenceType": ["branch"],
+                "referenceName": [self.config.branch],
+            },
+        }
         rule = CloudwatchEventRule(
-            self,
-            "on-push",
-            name=derived(_names.EVENT_RULE, "on-push"),
-            tags=tags,
-            event_pattern=jsonencode(
-                {
-                    "source": ["aws.codecommit"],
-                    "detail-type": ["CodeCommit Repository State Change"],
-                    "resources": [self._codecommit_arn],
-                    "detail": {
-                        "event": ["referenceCreated", "referenceUpdated"],
-                        "referenceType": ["branch"],
-                        "referenceName": [config.branch],
-                    },
-                }
-            ),
+            self, "on-push", name=self._derived(_names.EVENT_RULE, "on-push"), tags=self._tags, event_pattern=jsonencode(pattern)
         )
         role = service_role(
             self,
             "trigger",
-            name=derived(_names.IAM_ROLE, "trigger"),
+            name=self._derived(_names.IAM_ROLE, "trigger"),
             service="events.amazonaws.com",
-            tags=tags,
+            tags=self._tags,
             policy_name="start-pipeline",
-            statements=[
-                {"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": pipeline_arn},
-            ],
+            statements=[{"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": self.pipeline.arn}],
         )
-        CloudwatchEventTarget(self, "on-push-target", rule=rule.name, arn=pipeline_arn, role_arn=role.arn)
-        self.push_rule, self.trigger_role = rule, role
+        CloudwatchEventTarget(self, "on-push-target", rule=rule.name, arn=self.pipeline.arn, role_arn=role.arn)
+        return rule, role
+
+
+CODECOMMIT_SOURCE_ACTIONS = (
+    "codecommit:GetBranch",
+    "codecommit:GetCommit",
+    "codecommit:UploadArchive",
+    "codecommit:GetUploadArchiveStatus",
+    "codecommit:CancelUploadArchive",
+)
+ROLLING_OUTPUTS = ("imagedefinitions.json",)
+BLUE_GREEN_OUTPUTS = ("imageDetail.json", "taskdef.json", "appspec.yaml")
+"""What the build writes for a ``BLUE_GREEN`` service (docs/BLUE_GREEN.md): the image, and the task
+definition and AppSpec templates with the ``<IMAGE1_NAME>`` and ``<TASK_DEFINITION>`` placeholders."""
+
+
+@dataclass(frozen=True)
+class _Release:
+    """How the service is released, as far as the pipeline is concerned."""
+
+    code_deploy: bool
+    application_name: str | None = None
+    deployment_group_name: str | None = None
+    container_port: int | None = None
+
+    @classmethod
+    def of(cls, service: ServiceRef) -> _Release:
+        application = getattr(service, "code_deploy_application_name", None)
+        if application is None:
+            return cls(False)
+        group = getattr(service, "code_deploy_deployment_group_name", None)
+        return cls(True, application, group, getattr(service, "task_definition", None) and service.task_definition.container_port)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return BLUE_GREEN_OUTPUTS if self.code_deploy else ROLLING_OUTPUTS
+
+
+@dataclass(frozen=True)
+class _Source:
+    action: CodepipelineStageAction
+    statements: list[dict[str, Any]]
+    repository_arn: str | None
+    """The CodeCommit repository whose pushes start the pipeline, or None (GitHub starts it itself)."""
+
+
+class _Arns:
+    """ARNs in the stack's partition, region and account (data sources, so nothing is hard-coded)."""
+
+    def __init__(self, scope: Construct) -> None:
+        self.region = DataAwsRegion(scope, "region").name
+        self.account = DataAwsCallerIdentity(scope, "account").account_id
+        self.partition = DataAwsPartition(scope, "partition").partition
+
+    def of(self, service: str, resource: str) -> str:
+        return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
+
+
+def _check_build_outputs(buildspec: str, release: _Release) -> None:
+    missing = [name for name in release.outputs if name not in buildspec]
+    if missing:
+        strategy = "a BLUE_GREEN service (CodeDeployToECS)" if release.code_deploy else "a rolling service (ECS deploy)"
+        # The text is not shown: a buildspec can hold credentials.
+        raise ConfigError(
+            "buildspec",
+            None,
+            f"must write {', '.join(release.outputs)} for {strategy}; it does not mention {', '.join(missing)} (docs/BLUE_GREEN.md)",
+            secret=True,
+        )
+
+
+def _source_action(provider: str, configuration: dict[str, str]) -> CodepipelineStageAction:
+    return CodepipelineStageAction(
+        name="Source",
+        category="Source",
+        owner="AWS",
+        provider=provider,
+        version="1",
+        output_artifacts=["source"],
+        configuration=configuration,
+    )
+
+
+def _build_stage(project_name: str) -> CodepipelineStage:
+    build = CodepipelineStageAction(
+        name="Build",
+        category="Build",
+        owner="AWS",
+        provider="CodeBuild",
+        version="1",
+        input_artifacts=["source"],
+        output_artifacts=["build"],
+        configuration={"ProjectName": project_name},
+    )
+    return CodepipelineStage(name="Build", action=[build])
+
+
+def _deploy_action(service: ServiceRef, release: _Release) -> CodepipelineStageAction:
+    if not release.code_deploy:
+        configuration = {
+            "ClusterName": service.cluster_name,
+            "ServiceName": service.service_name,
+            "FileName": "imagedefinitions.json",
+        }
+        provider = "ECS"
+    else:
+        configuration = {
+            "ApplicationName": release.application_name,
+            "DeploymentGroupName": release.deployment_group_name,
+            "TaskDefinitionTemplateArtifact": "build",
+            "TaskDefinitionTemplatePath": "taskdef.json",
+            "AppSpecTemplateArtifact": "build",
+            "AppSpecTemplatePath": "appspec.yaml",
+            "Image1ArtifactName": "build",
+            "Image1ContainerName": "IMAGE1_NAME",
+        }
+        provider = "CodeDeployToECS"
+    return CodepipelineStageAction(
+        name="Deploy",
+        category="Deploy",
+        owner="AWS",
+        provider=provider,
+        version="1",
+        input_artifacts=["build"],
+        configuration=configuration,
+    )

@@ -45,6 +45,8 @@ from .private_bucket import PrivateBucket, PrivateBucketConfig
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+SITE_ORIGIN = "site"
+API_ORIGIN = "api"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -100,15 +102,24 @@ class StaticSiteConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.site_dir, (str, Path)) or not (Path(self.site_dir) / "index.html").is_file():
             raise ConfigError("site_dir", str(self.site_dir), "must be a directory that holds index.html")
+        object.__setattr__(self, "generated_files", self._checked_generated_files())
+        if self.name is not None:
+            _names.SITE_NAME.check("name", self.name)
+        object.__setattr__(self, "price_class", _checks.one_of("price_class", self.price_class, PriceClass))
+        self._check_api_origin()
+        _checks.boolean("force_destroy", self.force_destroy)
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
+
+    def _checked_generated_files(self) -> dict[str, str]:
         generated = _checks.string_mapping("generated_files", self.generated_files)
         for name in generated:
             _checks.matches(
                 "generated_files", name, r"[A-Za-z0-9_.-]+", "file names must be plain names (letters, digits, '.', '_', '-')"
             )
-        object.__setattr__(self, "generated_files", generated)
-        if self.name is not None:
-            _names.SITE_NAME.check("name", self.name)
-        object.__setattr__(self, "price_class", _checks.one_of("price_class", self.price_class, PriceClass))
+        return generated
+
+    def _check_api_origin(self) -> None:
+        """The API's path pattern, protocol and ports (CloudFront connects to 80, 443 or 1024-65535 only)."""
         _checks.matches(
             "api_path_pattern",
             self.api_path_pattern,
@@ -122,8 +133,6 @@ class StaticSiteConfig:
             port = _checks.int_in_range(port_field, getattr(self, port_field), 1, 65535)
             if port not in (80, 443) and port < 1024:
                 raise ConfigError(port_field, port, "must be 80, 443 or 1024-65535 (CloudFront connects to no other origin port)")
-        _checks.boolean("force_destroy", self.force_destroy)
-        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
     def files(self) -> dict[str, bytes]:
         """Every file to upload: the site directory's, then the generated ones (key -> bytes)."""
@@ -174,68 +183,97 @@ class StaticSite(Construct):
                 "api_domain_name", api_domain_name, "must be a domain name (or a token), or None for a site without an API"
             )
         super().__init__(scope, id)
-        tags = dict(config.tags) or None
-        name = config.name if config.name is not None else _names.SITE_NAME.unique(self)
-        bucket = PrivateBucket(
-            self,
-            "content",
-            config=PrivateBucketConfig(
-                name_prefix=_names.S3_BUCKET_PREFIX.fit(name), force_destroy=config.force_destroy, tags=config.tags
-            ),
+        self._config = config
+        self._name = config.name if config.name is not None else _names.SITE_NAME.unique(self)
+        self.content_bucket = self._content_bucket()
+        self.origin_access_control = self._origin_access_control()
+        self.response_headers_policy = security_headers_policy(self, self._name)
+        self.distribution = self._distribution(
+            self.content_bucket, self.origin_access_control, self.response_headers_policy, api_domain_name
         )
-        access_control = CloudfrontOriginAccessControl(
+        self.bucket_policy = self._bucket_policy(self.content_bucket, self.distribution)
+        self.files = self._files(self.content_bucket)
+        self.bucket_name = self.content_bucket.name
+        self.distribution_id = self.distribution.id
+        self.distribution_arn = self.distribution.arn
+        self.domain_name = self.distribution.domain_name
+        self.url = f"https://{self.distribution.domain_name}/"
+
+    def _content_bucket(self) -> PrivateBucket:
+        config = self._config
+        bucket_config = PrivateBucketConfig(
+            name_prefix=_names.S3_BUCKET_PREFIX.fit(self._name), force_destroy=config.force_destroy, tags=config.tags
+        )
+        return PrivateBucket(self, "content", config=bucket_config)
+
+    def _origin_access_control(self) -> CloudfrontOriginAccessControl:
+        return CloudfrontOriginAccessControl(
             self,
             "origin-access",
-            name=_names.ORIGIN_ACCESS_CONTROL.fit(f"{name}-oac"),
-            description=f"{name}: CloudFront reads the private bucket",
+            name=_names.ORIGIN_ACCESS_CONTROL.fit(f"{self._name}-oac"),
+            description=f"{self._name}: CloudFront reads the private bucket",
             origin_access_control_origin_type="s3",
             signing_behavior="always",
             signing_protocol="sigv4",
         )
-        headers = security_headers_policy(self, name)
-        origins = [
-            CloudfrontDistributionOrigin(
-                origin_id="site", domain_name=bucket.regional_domain_name, origin_access_control_id=access_control.id
-            )
-        ]
+
+    @staticmethod
+    def _site_origin(bucket: PrivateBucket, access_control: CloudfrontOriginAccessControl) -> CloudfrontDistributionOrigin:
+        return CloudfrontDistributionOrigin(
+            origin_id=SITE_ORIGIN, domain_name=bucket.regional_domain_name, origin_access_control_id=access_control.id
+        )
+
+    def _api_origin(self, api_domain_name: str) -> CloudfrontDistributionOrigin:
+        config = self._config
+        return CloudfrontDistributionOrigin(
+            origin_id=API_ORIGIN,
+            domain_name=api_domain_name,
+            custom_origin_config={
+                "http_port": config.api_http_port,
+                "https_port": config.api_https_port,
+                "origin_protocol_policy": config.api_origin_protocol.value,
+                "origin_ssl_protocols": ["TLSv1.2"],
+            },
+        )
+
+    def _api_behavior(self) -> CloudfrontDistributionOrderedCacheBehavior:
+        """``api_path_pattern`` goes to the API origin: every method, nothing cached."""
+        return CloudfrontDistributionOrderedCacheBehavior(
+            path_pattern=self._config.api_path_pattern,
+            target_origin_id=API_ORIGIN,
+            viewer_protocol_policy="redirect-to-https",
+            compress=True,
+            allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            cached_methods=["GET", "HEAD"],
+            cache_policy_id=CACHING_DISABLED,
+            origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
+        )
+
+    def _distribution(
+        self,
+        bucket: PrivateBucket,
+        access_control: CloudfrontOriginAccessControl,
+        headers: CloudfrontResponseHeadersPolicy,
+        api_domain_name: str | None,
+    ) -> CloudfrontDistribution:
+        """The page from the bucket (cached, with security headers), and the API paths from ``api_domain_name``."""
+        origins = [self._site_origin(bucket, access_control)]
         api_behaviors = []
         if api_domain_name is not None:
-            origins.append(
-                CloudfrontDistributionOrigin(
-                    origin_id="api",
-                    domain_name=api_domain_name,
-                    custom_origin_config={
-                        "http_port": config.api_http_port,
-                        "https_port": config.api_https_port,
-                        "origin_protocol_policy": config.api_origin_protocol.value,
-                        "origin_ssl_protocols": ["TLSv1.2"],
-                    },
-                )
-            )
-            api_behaviors.append(
-                CloudfrontDistributionOrderedCacheBehavior(
-                    path_pattern=config.api_path_pattern,
-                    target_origin_id="api",
-                    viewer_protocol_policy="redirect-to-https",
-                    compress=True,
-                    allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-                    cached_methods=["GET", "HEAD"],
-                    cache_policy_id=CACHING_DISABLED,
-                    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
-                )
-            )
+            origins.append(self._api_origin(api_domain_name))
+            api_behaviors.append(self._api_behavior())
         distribution = CloudfrontDistribution(
             self,
             "distribution",
             enabled=True,
-            comment=f"{name}: static page and its API" if api_domain_name is not None else f"{name}: static page",
+            comment=f"{self._name}: static page and its API" if api_domain_name is not None else f"{self._name}: static page",
             default_root_object="index.html",
-            price_class=config.price_class.value,
+            price_class=self._config.price_class.value,
             is_ipv6_enabled=True,
             http_version="http2and3",
             origin=origins,
             default_cache_behavior={
-                "target_origin_id": "site",
+                "target_origin_id": SITE_ORIGIN,
                 "viewer_protocol_policy": "redirect-to-https",
                 "compress": True,
                 "allowed_methods": ["GET", "HEAD"],
@@ -246,51 +284,41 @@ class StaticSite(Construct):
             ordered_cache_behavior=api_behaviors or None,
             restrictions={"geo_restriction": {"restriction_type": "none"}},
             viewer_certificate={"cloudfront_default_certificate": True},
-            tags=tags,
+            tags=dict(self._config.tags) or None,
         )
         for check_id, reason in DISTRIBUTION_CHECKS_NOT_MET.items():
             skip_check(distribution, check_id, reason)
-        self.bucket_policy = S3BucketPolicy(
-            self,
-            "read-by-distribution",
-            bucket=bucket.bucket.id,
-            policy=policy_document(
-                [
-                    {
-                        "Sid": "CloudFrontReadsThroughOriginAccessControl",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudfront.amazonaws.com"},
-                        "Action": "s3:GetObject",
-                        "Resource": f"{bucket.arn}/*",
-                        "Condition": {"StringEquals": {"AWS:SourceArn": distribution.arn}},
-                    }
-                ]
-            ),
-        )
-        self.files = {}
-        for key, content in config.files().items():
-            text = _utf8(content)
-            self.files[key] = S3Object(
-                self,
-                f"file-{key}",
-                bucket=bucket.bucket.id,
-                key=key,
-                # Text goes in as is (reviewable in a plan); anything else, such as an icon, as base64.
-                content=literal(text) if text is not None else None,
-                content_base64=base64.b64encode(content).decode("ascii") if text is None else None,
-                content_type=content_type(key),
-                etag=hashlib.md5(content).hexdigest(),
-            )
+        return distribution
 
-        self.bucket_name: str = bucket.name
-        self.distribution_id: str = distribution.id
-        self.distribution_arn: str = distribution.arn
-        self.domain_name: str = distribution.domain_name
-        self.url: str = f"https://{distribution.domain_name}/"
-        self.content_bucket = bucket
-        self.distribution = distribution
-        self.origin_access_control = access_control
-        self.response_headers_policy = headers
+    def _bucket_policy(self, bucket: PrivateBucket, distribution: CloudfrontDistribution) -> S3BucketPolicy:
+        """Exactly this distribution may read the bucket's objects (through origin access control)."""
+        statement = {
+            "Sid": "CloudFrontReadsThroughOriginAccessControl",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": f"{bucket.arn}/*",
+            "Condition": {"StringEquals": {"AWS:SourceArn": distribution.arn}},
+        }
+        return S3BucketPolicy(self, "read-by-distribution", bucket=bucket.bucket.id, policy=policy_document([statement]))
+
+    def _files(self, bucket: PrivateBucket) -> dict[str, S3Object]:
+        return {key: self._file(bucket, key, content) for key, content in self._config.files().items()}
+
+    def _file(self, bucket: PrivateBucket, key: str, content: bytes) -> S3Object:
+        """One site file with its content type and MD5 ETag: text as is (reviewable in a plan), anything else
+        (such as an icon) as base64."""
+        text = _utf8(content)
+        return S3Object(
+            self,
+            f"file-{key}",
+            bucket=bucket.bucket.id,
+            key=key,
+            content=literal(text) if text is not None else None,
+            content_base64=base64.b64encode(content).decode("ascii") if text is None else None,
+            content_type=content_type(key),
+            etag=hashlib.md5(content).hexdigest(),
+        )
 
 
 def security_headers_policy(scope: Construct, name: str) -> CloudfrontResponseHeadersPolicy:

@@ -5,4 +5,5 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BUILDSPEC = HERE / "buildspec.yml"
+BLUE_GREEN_BUILDSPEC = HERE / "buildspec_blue_green.yml"
 WEB_DIR = HERE / "site"

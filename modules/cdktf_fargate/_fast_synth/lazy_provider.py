@@ -6,7 +6,7 @@ an empty package module with the real ``__path__`` in ``sys.modules`` first, so 
 ``import cdktf_cdktf_provider_aws.vpc`` loads only that submodule and the jsii assembly it needs.
 Attribute access such as ``cdktf_cdktf_provider_aws.vpc`` still works: it imports on demand.
 
-Installed by ``_fast_synth`` (which also holds the switch). If the installed package is not laid
+Installed by ``cdktf_fargate._fast_synth`` (which also holds the switch). If the installed package is not laid
 out as expected, the normal import is used and one warning says so.
 """
 

@@ -9,7 +9,7 @@ read when the first call that needs an answer is made: a failed load is raised t
 assembly. The loads the binding packages ask for later are the same ones, and are answered at
 once without being sent again.
 
-It relies on the internals of the pinned jsii runtime (``_fast_synth`` checks the version), and is
+It relies on the internals of the pinned jsii runtime (``cdktf_fargate._fast_synth`` checks the version), and is
 imported only when the kernel is about to start.
 """
 
@@ -25,7 +25,7 @@ from jsii._kernel.types import KernelRequest, KernelResponse, LoadRequest, LoadR
 from jsii._runtime import kernel
 from jsii.errors import ErrorType, JavaScriptError, JSIIError
 
-from ._assemblies import Load
+from .assemblies import Load
 
 OnAnswer = Callable[[Exception | None], None]
 

@@ -4,22 +4,22 @@ Every synth loads the prebuilt AWS provider package twice over: Python imports a
 binding modules, and the jsii kernel (Node) requires all of their JavaScript. Both are made lazy
 here, before anything loads the provider:
 
-- Python: ``_lazy_provider`` puts a package module in ``sys.modules`` that imports a submodule
+- Python: ``lazy_provider`` puts a package module in ``sys.modules`` that imports a submodule
   on first use.
 - Node: a small hook is loaded into the kernel (shipped as a jsii assembly with no types, built
   by ``hook_tarball``). It answers the kernel's ``require`` of the provider's ``lib/index.js``
-  with getters that require a submodule on first use (``_fast_synth_kernel.js``), compiles those
-  submodules with a cache kept between runs (``_code_cache_kernel.js``), and defers cdktf's
-  requires of ``archiver`` and ``semver`` to their first use (``_deferred_requires_kernel.js``).
+  with getters that require a submodule on first use (``fast_synth_kernel.js``), compiles those
+  submodules with a cache kept between runs (``code_cache_kernel.js``), and defers cdktf's
+  requires of ``archiver`` and ``semver`` to their first use (``deferred_requires_kernel.js``).
 
 When ``cdktf_fargate`` is imported before ``cdktf``, the kernel is also started as soon as
 ``cdktf`` or ``constructs`` is imported, and given the hook and the assemblies to load while
-Python imports (``_early_kernel``). Otherwise the hook is loaded into the running kernel just
+Python imports (``early_kernel``). Otherwise the hook is loaded into the running kernel just
 before the provider's assembly.
 
 Every provider type stays reachable, and the objects are the same, so the synthesized files are
 byte-identical (tested). The kernel hook also fixes cdktf 0.21's HCL output of the ``terraform``
-block (``_hcl_fix_kernel.js``); that part is loaded with the speed-up off too.
+block (``hcl_fix_kernel.js``); that part is loaded with the speed-up off too.
 ``CDKTF_FARGATE_FAST_SYNTH=0`` turns the rest off. With versions other than the pinned ones
 below, or a package laid out differently, the normal load is used and one line says so.
 """
@@ -38,17 +38,18 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from . import _assemblies, _lazy_provider
+from . import assemblies as _assemblies
+from . import lazy_provider as _lazy_provider
 
 SWITCH = "CDKTF_FARGATE_FAST_SYNTH"
 SUPPORTED_VERSIONS = {"cdktf": "0.21.0", "cdktf-cdktf-provider-aws": "20.1.0", "jsii": "1.142.0"}
 PROVIDER_ASSEMBLY_VERSION = "20.1.0"  # the npm package inside cdktf-cdktf-provider-aws 20.1.0
 HOOK_ASSEMBLY = "cdktf-fargate-kernel-hook"
 HOOK_VERSION = "1.0.0"
-HOOK_SOURCE = Path(__file__).with_name("_fast_synth_kernel.js")
-HCL_FIX_SOURCE = Path(__file__).with_name("_hcl_fix_kernel.js")
-CODE_CACHE_SOURCE = Path(__file__).with_name("_code_cache_kernel.js")
-DEFERRED_REQUIRES_SOURCE = Path(__file__).with_name("_deferred_requires_kernel.js")
+HOOK_SOURCE = Path(__file__).with_name("fast_synth_kernel.js")
+HCL_FIX_SOURCE = Path(__file__).with_name("hcl_fix_kernel.js")
+CODE_CACHE_SOURCE = Path(__file__).with_name("code_cache_kernel.js")
+DEFERRED_REQUIRES_SOURCE = Path(__file__).with_name("deferred_requires_kernel.js")
 
 
 def enabled(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
@@ -136,7 +137,7 @@ def _start_kernel_early(lazy_index: bool) -> bool:
             _say_hook_failed(error)
 
     try:
-        from . import _early_kernel
+        from . import early_kernel as _early_kernel
 
         hook = _assemblies.Load(HOOK_ASSEMBLY, HOOK_VERSION, _write_hook(workdir.name, lazy_index))
         started = _early_kernel.start([hook, constructs, cdktf], on_answer={HOOK_ASSEMBLY: hook_answered})
@@ -150,7 +151,7 @@ def _start_kernel_early(lazy_index: bool) -> bool:
 
 def _queue_provider() -> bool:
     """Add the provider's assembly to the kernel started early; False if the kernel was not."""
-    from . import _early_kernel
+    from . import early_kernel as _early_kernel
 
     provider = _assemblies.assembly_of(_lazy_provider.PACKAGE)
     return provider is None or _early_kernel.queue(provider)  # None: its bindings load it themselves
