@@ -76,7 +76,15 @@ class ContainerRepository(Construct):
             raise ConfigError("config", config, "must be a ContainerRepositoryConfig")
         super().__init__(scope, id)
         self.config = config
+        self.repository = self._repository(config)
+        self.lifecycle_policy = EcrLifecyclePolicy(
+            self, "lifecycle", repository=self.repository.name, policy=json.dumps(lifecycle_policy(config))
+        )
+        self.name = self.repository.name
+        self.url = self.repository.repository_url
+        self.arn = self.repository.arn
 
+    def _repository(self, config: ContainerRepositoryConfig) -> EcrRepository:
         repository = EcrRepository(
             self,
             "repository",
@@ -94,14 +102,7 @@ class ContainerRepository(Construct):
                 "CKV_AWS_51",
                 "tag_mutability=MUTABLE in this configuration: a pipeline moves 'latest'; deployments use commit tags",
             )
-        self.lifecycle_policy = EcrLifecyclePolicy(
-            self, "lifecycle", repository=repository.name, policy=json.dumps(lifecycle_policy(config))
-        )
-
-        self.name: str = repository.name
-        self.url: str = repository.repository_url
-        self.arn: str = repository.arn
-        self.repository = repository
+        return repository
 
 
 def lifecycle_policy(config: ContainerRepositoryConfig) -> dict:

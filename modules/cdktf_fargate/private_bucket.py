@@ -81,23 +81,31 @@ class PrivateBucket(Construct):
         if not isinstance(config, PrivateBucketConfig):
             raise ConfigError("config", config, "must be a PrivateBucketConfig")
         super().__init__(scope, id)
+        self.bucket = self._bucket(config)
+        self.public_access_block = self._public_access_block(self.bucket)
+        self.ownership_controls = S3BucketOwnershipControls(
+            self, "ownership", bucket=self.bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
+        )
+        self.versioning = S3BucketVersioningA(
+            self, "versioning", bucket=self.bucket.id, versioning_configuration={"status": "Enabled"}
+        )
+        self.encryption = self._encryption(self.bucket)
+        self.lifecycle = self._lifecycle(self.bucket, self.versioning, config.noncurrent_version_days)
+        self.name = self.bucket.bucket
+        self.arn = self.bucket.arn
+        self.regional_domain_name = self.bucket.bucket_regional_domain_name
+
+    def _bucket(self, config: PrivateBucketConfig) -> S3Bucket:
         prefix = config.name_prefix if config.name_prefix is not None else _names.S3_BUCKET_PREFIX.unique(self)
         bucket = S3Bucket(
             self, "bucket", bucket_prefix=f"{prefix}-", force_destroy=config.force_destroy, tags=dict(config.tags) or None
         )
-        skip_check(
-            bucket, "CKV_AWS_145", "SSE-S3 (AES-256) with bucket keys; no customer-managed KMS key by design (docs/SECURITY.md)"
-        )
-        skip_check(
-            bucket, "CKV_AWS_144", "contents are rebuilt from the repository; a copy in a second region would restore nothing new"
-        )
-        skip_check(
-            bucket,
-            "CKV_AWS_18",
-            "read and written only by this app's roles and services; CloudTrail data events are the account's record of object access",
-        )
-        skip_check(bucket, "CKV2_AWS_62", "nothing consumes the bucket's events")
-        self.public_access_block = S3BucketPublicAccessBlock(
+        for check_id, reason in BUCKET_CHECKS_NOT_MET.items():
+            skip_check(bucket, check_id, reason)
+        return bucket
+
+    def _public_access_block(self, bucket: S3Bucket) -> S3BucketPublicAccessBlock:
+        return S3BucketPublicAccessBlock(
             self,
             "public-access-block",
             bucket=bucket.id,
@@ -106,11 +114,10 @@ class PrivateBucket(Construct):
             ignore_public_acls=True,
             restrict_public_buckets=True,
         )
-        self.ownership_controls = S3BucketOwnershipControls(
-            self, "ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
-        )
-        versioning = S3BucketVersioningA(self, "versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"})
-        self.encryption = S3BucketServerSideEncryptionConfigurationA(
+
+    def _encryption(self, bucket: S3Bucket) -> S3BucketServerSideEncryptionConfigurationA:
+        """SSE-S3 (AES-256) with bucket keys."""
+        return S3BucketServerSideEncryptionConfigurationA(
             self,
             "encryption",
             bucket=bucket.id,
@@ -121,29 +128,28 @@ class PrivateBucket(Construct):
                 )
             ],
         )
-        self.lifecycle = S3BucketLifecycleConfiguration(
-            self,
-            "lifecycle",
-            bucket=bucket.id,
-            depends_on=[versioning],
-            rule=[
-                S3BucketLifecycleConfigurationRule(
-                    id="expire-old-versions",
-                    status="Enabled",
-                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                            noncurrent_days=config.noncurrent_version_days
-                        )
-                    ],
-                    abort_incomplete_multipart_upload=[
-                        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
-                    ],
-                )
+
+    def _lifecycle(
+        self, bucket: S3Bucket, versioning: S3BucketVersioningA, noncurrent_version_days: int
+    ) -> S3BucketLifecycleConfiguration:
+        """Old versions expire after ``noncurrent_version_days``; incomplete multipart uploads after 7 days."""
+        rule = S3BucketLifecycleConfigurationRule(
+            id="expire-old-versions",
+            status="Enabled",
+            filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+            noncurrent_version_expiration=[
+                S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=noncurrent_version_days)
+            ],
+            abort_incomplete_multipart_upload=[
+                S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
             ],
         )
-        self.bucket = bucket
-        self.versioning = versioning
-        self.name: str = bucket.bucket
-        self.arn: str = bucket.arn
-        self.regional_domain_name: str = bucket.bucket_regional_domain_name
+        return S3BucketLifecycleConfiguration(self, "lifecycle", bucket=bucket.id, depends_on=[versioning], rule=[rule])
+
+
+BUCKET_CHECKS_NOT_MET = {
+    "CKV_AWS_145": "SSE-S3 (AES-256) with bucket keys; no customer-managed KMS key by design (docs/SECURITY.md)",
+    "CKV_AWS_144": "contents are rebuilt from the repository; a copy in a second region would restore nothing new",
+    "CKV_AWS_18": "read and written only by this app's roles and services; CloudTrail data events are the account's record of object access",
+    "CKV2_AWS_62": "nothing consumes the bucket's events",
+}

@@ -76,6 +76,11 @@ class Table(Construct):
         if not isinstance(config, TableConfig):
             raise ConfigError("config", config, "must be a TableConfig")
         super().__init__(scope, id)
+        self.table = self._table(config)
+        self.name = self.table.name
+        self.arn = self.table.arn
+
+    def _table(self, config: TableConfig) -> DynamodbTable:
         table = DynamodbTable(
             self,
             "table",
@@ -89,9 +94,7 @@ class Table(Construct):
             tags=dict(config.tags) or None,
         )
         skip_check(table, "CKV_AWS_119", AWS_MANAGED_KEYS)
-        self.name: str = table.name
-        self.arn: str = table.arn
-        self.table = table
+        return table
 
     def item_statement(self, actions: Sequence[str]) -> dict[str, Any]:
         unknown = sorted(set(actions) - ITEM_ACTIONS)
