@@ -80,6 +80,16 @@ def log_write_statement(log_group_arn: str, *group_actions: str) -> dict[str, An
     }
 
 
+def pass_role_statement(role_arns: Sequence[str], to_service: str) -> dict[str, Any]:
+    """Hand exactly these roles to one AWS service (``iam:PassedToService``), such as a task's roles to ECS."""
+    return {
+        "Effect": "Allow",
+        "Action": "iam:PassRole",
+        "Resource": list(role_arns),
+        "Condition": {"StringEquals": {"iam:PassedToService": to_service}},
+    }
+
+
 def secret_read_statements(arns: Iterable[str]) -> list[dict[str, Any]]:
     """Read exactly these SSM parameters and Secrets Manager secrets (container ``secrets``)."""
     arns = list(arns)

@@ -95,37 +95,47 @@ class PipelineConfig:
             _names.CODEPIPELINE.check("name", self.name)
         object.__setattr__(self, "source", _checks.one_of("source", self.source, SourceKind))
         if self.source is SourceKind.CODECOMMIT:
-            if self.repository_name is not None:
-                _names.CODECOMMIT_REPOSITORY.check("repository_name", self.repository_name)
-            if self.repository_description is not None:
-                _checks.matches(
-                    "repository_description",
-                    self.repository_description,
-                    r"[^<>]{0,1000}",
-                    "must be at most 1000 characters, without '<' or '>'",
-                )
+            self._check_codecommit()
         else:
-            _checks.matches(
-                "github_repository",
-                self.github_repository,
-                r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+",
-                "must be 'owner/name' when source is GITHUB",
-            )
-            _checks.matches(
-                "github_connection_arn",
-                self.github_connection_arn,
-                _CONNECTION_ARN_PATTERN,
-                "must be a CodeStar connection ARN when source is GITHUB",
-            )
+            self._check_github()
         _checks.matches("branch", self.branch, r"[A-Za-z0-9._/-]{1,255}", "must be a git branch name")
+        self._check_build()
+        _checks.boolean("manual_approval", self.manual_approval)
+        _checks.boolean("force_destroy_artifacts", self.force_destroy_artifacts)
+        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
+
+    def _check_codecommit(self) -> None:
+        if self.repository_name is not None:
+            _names.CODECOMMIT_REPOSITORY.check("repository_name", self.repository_name)
+        if self.repository_description is not None:
+            _checks.matches(
+                "repository_description",
+                self.repository_description,
+                r"[^<>]{0,1000}",
+                "must be at most 1000 characters, without '<' or '>'",
+            )
+
+    def _check_github(self) -> None:
+        _checks.matches(
+            "github_repository",
+            self.github_repository,
+            r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+",
+            "must be 'owner/name' when source is GITHUB",
+        )
+        _checks.matches(
+            "github_connection_arn",
+            self.github_connection_arn,
+            _CONNECTION_ARN_PATTERN,
+            "must be a CodeStar connection ARN when source is GITHUB",
+        )
+
+    def _check_build(self) -> None:
+        """The CodeBuild image, compute type, timeout and log retention."""
         _checks.matches("build_image", self.build_image, r"\S{3,256}", "must be a CodeBuild image name")
         if self.compute_type not in COMPUTE_TYPES:
             raise ConfigError("compute_type", self.compute_type, f"must be one of {', '.join(COMPUTE_TYPES)}")
         _checks.int_in_range("build_timeout_minutes", self.build_timeout_minutes, 5, 480)
         _checks.log_retention_days("log_retention_days", self.log_retention_days)
-        _checks.boolean("manual_approval", self.manual_approval)
-        _checks.boolean("force_destroy_artifacts", self.force_destroy_artifacts)
-        object.__setattr__(self, "tags", _names.check_tags("tags", self.tags))
 
 
 def _check_buildspec(buildspec: Any) -> None:
@@ -204,19 +214,19 @@ class Pipeline(Construct):
         self._arns = _Arns(self)
         self.deploys_with_code_deploy = release.code_deploy
         self.artifacts = self._artifact_bucket()
-        self.build_log_group = _logs.log_group(
-            self,
-            "build-logs",
-            name=self._derived(_names.LOG_GROUP, "build-logs", f"/codebuild/{self._name}"),
-            retention_days=config.log_retention_days,
-            tags=self._tags,
-        )
+        self.build_log_group = self._build_log_group()
         source = self._source()
-        self.build_role = self._build_role(repository, release)
-        self.build_project = self._build_project(repository, service, release)
-        self.pipeline_role = self._pipeline_role(source.statements, service, release)
-        self.pipeline = self._pipeline(source.action, service, release)
-        self.push_rule, self.trigger_role = self._push_trigger(source.repository_arn) if source.repository_arn else (None, None)
+        self.source_repository = source.repository
+        self.clone_url_http = source.repository.clone_url_http if source.repository else None
+        self.clone_url_ssh = source.repository.clone_url_ssh if source.repository else None
+        self.build_role = self._build_role(repository, release, self.artifacts, self.build_log_group)
+        self.build_project = self._build_project(repository, service, release, self.build_role, self.build_log_group)
+        self.pipeline_role = self._pipeline_role(source.statements, service, release, self.artifacts, self.build_project)
+        stages = _stages(source.action, self.build_project, self.config.manual_approval, _deploy_action(service, release))
+        self.pipeline = self._pipeline(stages, self.pipeline_role, self.artifacts)
+        self.push_rule, self.trigger_role = (
+            self._push_trigger(source.repository, self.pipeline) if source.repository else (None, None)
+        )
         self.pipeline_name = self.pipeline.name
         self.pipeline_arn = self.pipeline.arn
         self.artifact_bucket_name = self.artifacts.name
@@ -224,11 +234,6 @@ class Pipeline(Construct):
 
     def _derived(self, rule: _names.NameRule, suffix: str, text: str | None = None) -> str:
         return rule.derive(self, text if text is not None else f"{self._name}-{suffix}", suffix)
-
-    def _artifact_objects(self) -> dict[str, Any]:
-        """Both the build and the pipeline read and write the artifacts."""
-        actions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
-        return {"Effect": "Allow", "Action": actions, "Resource": f"{self.artifacts.arn}/*"}
 
     def _artifact_bucket(self) -> PrivateBucket:
         name = self._name
@@ -243,12 +248,67 @@ class Pipeline(Construct):
             ),
         )
 
-    def _build_role(self, repository: RepositoryRef, release: _Release) -> IamRole:
+    def _build_log_group(self) -> CloudwatchLogGroup:
+        return _logs.log_group(
+            self,
+            "build-logs",
+            name=self._derived(_names.LOG_GROUP, "build-logs", f"/codebuild/{self._name}"),
+            retention_days=self.config.log_retention_days,
+            tags=self._tags,
+        )
+
+    def _source(self) -> _Source:
+        """The source action, and what the pipeline role needs for it (GitHub or a CodeCommit repository it creates)."""
+        config = self.config
+        if config.source is SourceKind.GITHUB:
+            configuration = {
+                "ConnectionArn": config.github_connection_arn,
+                "FullRepositoryId": config.github_repository,
+                "BranchName": config.branch,
+            }
+            statement = {
+                "Effect": "Allow",
+                "Action": "codestar-connections:UseConnection",
+                "Resource": config.github_connection_arn,
+            }
+            return _Source(_source_action("CodeStarSourceConnection", configuration), [statement], None)
+        repository = self._codecommit_repository()
+        configuration = {
+            "RepositoryName": repository.repository_name,
+            "BranchName": config.branch,
+            "PollForSourceChanges": "false",
+        }
+        statement = {"Effect": "Allow", "Action": list(CODECOMMIT_SOURCE_ACTIONS), "Resource": repository.arn}
+        return _Source(_source_action("CodeCommit", configuration), [statement], repository)
+
+    def _codecommit_repository(self) -> CodecommitRepository:
+        config = self.config
+        repository = CodecommitRepository(
+            self,
+            "source",
+            repository_name=config.repository_name
+            if config.repository_name is not None
+            else _names.CODECOMMIT_REPOSITORY.unique(self, "source"),
+            description=config.repository_description
+            if config.repository_description is not None
+            else f"Source of the {self._name} pipeline",
+            tags=self._tags,
+        )
+        skip_check(
+            repository,
+            "CKV2_AWS_37",
+            "pushes to the branch deploy through the pipeline, not through pull requests; manual_approval gates releases",
+        )
+        return repository
+
+    def _build_role(
+        self, repository: RepositoryRef, release: _Release, artifacts: PrivateBucket, log_group: CloudwatchLogGroup
+    ) -> IamRole:
         statements = [
             _iam.ecr_login_statement(),
             _iam.ecr_pull_statement(repository.arn, push=True),
-            _iam.log_write_statement(self.build_log_group.arn),
-            self._artifact_objects(),
+            _iam.log_write_statement(log_group.arn),
+            _artifact_objects_statement(artifacts),
         ]
         if release.code_deploy:  # the build reads the live task definition to write taskdef.json
             statements.append({"Effect": "Allow", "Action": "ecs:DescribeTaskDefinition", "Resource": "*"})
@@ -262,8 +322,42 @@ class Pipeline(Construct):
             statements=statements,
         )
 
-    def _build_project(self, repository: RepositoryRef, service: ServiceRef, release: _Release) -> CodebuildProject:
+    def _build_project(
+        self,
+        repository: RepositoryRef,
+        service: ServiceRef,
+        release: _Release,
+        role: IamRole,
+        log_group: CloudwatchLogGroup,
+    ) -> CodebuildProject:
         config = self.config
+        project = CodebuildProject(
+            self,
+            "build",
+            name=self._derived(_names.CODEBUILD_PROJECT, "Build"),
+            service_role=role.arn,
+            build_timeout=config.build_timeout_minutes,
+            source={"type": "CODEPIPELINE", "buildspec": literal(config.buildspec)},
+            artifacts={"type": "CODEPIPELINE"},
+            environment=CodebuildProjectEnvironment(
+                type="LINUX_CONTAINER",
+                image=config.build_image,
+                compute_type=config.compute_type,
+                privileged_mode=True,
+                environment_variable=[
+                    CodebuildProjectEnvironmentEnvironmentVariable(name=n, value=v)
+                    for n, v in self._build_variables(repository, service, release)
+                ],
+            ),
+            logs_config={"cloudwatch_logs": {"group_name": log_group.name, "status": "ENABLED"}},
+            tags=self._tags,
+        )
+        skip_check(project, "CKV_AWS_147", AWS_MANAGED_KEYS)
+        skip_check(project, "CKV_AWS_316", "docker build needs privileged mode; the build role can push to one repository only")
+        return project
+
+    def _build_variables(self, repository: RepositoryRef, service: ServiceRef, release: _Release) -> list[tuple[str, str]]:
+        """What the buildspec reads: where to push, which container; for blue/green the task family and port too."""
         variables = [
             ("AWS_ACCOUNT_ID", self._arns.account),
             ("AWS_DEFAULT_REGION", self._arns.region),
@@ -275,45 +369,23 @@ class Pipeline(Construct):
                 ("TASK_DEFINITION_FAMILY", service.task_definition_family),
                 ("CONTAINER_PORT", str(release.container_port)),
             ]
-        project = CodebuildProject(
-            self,
-            "build",
-            name=self._derived(_names.CODEBUILD_PROJECT, "Build"),
-            service_role=self.build_role.arn,
-            build_timeout=config.build_timeout_minutes,
-            source={"type": "CODEPIPELINE", "buildspec": literal(config.buildspec)},
-            artifacts={"type": "CODEPIPELINE"},
-            environment=CodebuildProjectEnvironment(
-                type="LINUX_CONTAINER",
-                image=config.build_image,
-                compute_type=config.compute_type,
-                privileged_mode=True,
-                environment_variable=[CodebuildProjectEnvironmentEnvironmentVariable(name=n, value=v) for n, v in variables],
-            ),
-            logs_config={"cloudwatch_logs": {"group_name": self.build_log_group.name, "status": "ENABLED"}},
-            tags=self._tags,
-        )
-        skip_check(project, "CKV_AWS_147", AWS_MANAGED_KEYS)
-        skip_check(project, "CKV_AWS_316", "docker build needs privileged mode; the build role can push to one repository only")
-        return project
+        return variables
 
-    def _pipeline_role(self, source_statements: list[dict[str, Any]], service: ServiceRef, release: _Release) -> IamRole:
+    def _pipeline_role(
+        self,
+        source_statements: list[dict[str, Any]],
+        service: ServiceRef,
+        release: _Release,
+        artifacts: PrivateBucket,
+        project: CodebuildProject,
+    ) -> IamRole:
         statements = [
-            self._artifact_objects(),
-            {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": self.artifacts.arn},
+            _artifact_objects_statement(artifacts),
+            {"Effect": "Allow", "Action": ["s3:GetBucketVersioning", "s3:GetBucketLocation"], "Resource": artifacts.arn},
             *source_statements,
-            {
-                "Effect": "Allow",
-                "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-                "Resource": self.build_project.arn,
-            },
+            {"Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": project.arn},
             *(self._code_deploy_statements(release) if release.code_deploy else self._ecs_deploy_statements(service)),
-            {
-                "Effect": "Allow",
-                "Action": "iam:PassRole",
-                "Resource": [service.task_role_arn, service.execution_role_arn],
-                "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
-            },
+            _iam.pass_role_statement([service.task_role_arn, service.execution_role_arn], "ecs-tasks.amazonaws.com"),
         ]
         return service_role(
             self,
@@ -367,78 +439,26 @@ class Pipeline(Construct):
             {"Effect": "Allow", "Action": "ecs:RegisterTaskDefinition", "Resource": "*"},
         ]
 
-    def _pipeline(self, source_action: CodepipelineStageAction, service: ServiceRef, release: _Release) -> Codepipeline:
-        stages = [CodepipelineStage(name="Source", action=[source_action]), _build_stage(self.build_project.name)]
-        if self.config.manual_approval:
-            approve = CodepipelineStageAction(name="Approve", category="Approval", owner="AWS", provider="Manual", version="1")
-            stages.append(CodepipelineStage(name="Approve", action=[approve]))
-        stages.append(CodepipelineStage(name="Deploy", action=[_deploy_action(service, release)]))
+    def _pipeline(self, stages: list[CodepipelineStage], role: IamRole, artifacts: PrivateBucket) -> Codepipeline:
         pipeline = Codepipeline(
             self,
             "pipeline",
             name=self._name,
-            role_arn=self.pipeline_role.arn,
+            role_arn=role.arn,
             pipeline_type="V2",
-            artifact_store=[CodepipelineArtifactStore(location=self.artifacts.name, type="S3")],
+            artifact_store=[CodepipelineArtifactStore(location=artifacts.name, type="S3")],
             stage=stages,
             tags=self._tags,
         )
         skip_check(pipeline, "CKV_AWS_219", AWS_MANAGED_KEYS)
         return pipeline
 
-    def _source(self) -> _Source:
-        """The source action, and what the pipeline role needs for it (GitHub or a CodeCommit repository it creates)."""
-        config = self.config
-        self.clone_url_http = self.clone_url_ssh = self.source_repository = None
-        if config.source is SourceKind.GITHUB:
-            configuration = {
-                "ConnectionArn": config.github_connection_arn,
-                "FullRepositoryId": config.github_repository,
-                "BranchName": config.branch,
-            }
-            statement = {
-                "Effect": "Allow",
-                "Action": "codestar-connections:UseConnection",
-                "Resource": config.github_connection_arn,
-            }
-            return _Source(_source_action("CodeStarSourceConnection", configuration), [statement], None)
-        repository = self._codecommit_repository()
-        self.source_repository = repository
-        self.clone_url_http, self.clone_url_ssh = repository.clone_url_http, repository.clone_url_ssh
-        configuration = {
-            "RepositoryName": repository.repository_name,
-            "BranchName": config.branch,
-            "PollForSourceChanges": "false",
-        }
-        statement = {"Effect": "Allow", "Action": list(CODECOMMIT_SOURCE_ACTIONS), "Resource": repository.arn}
-        return _Source(_source_action("CodeCommit", configuration), [statement], repository.arn)
-
-    def _codecommit_repository(self) -> CodecommitRepository:
-        config = self.config
-        repository = CodecommitRepository(
-            self,
-            "source",
-            repository_name=config.repository_name
-            if config.repository_name is not None
-            else _names.CODECOMMIT_REPOSITORY.unique(self, "source"),
-            description=config.repository_description
-            if config.repository_description is not None
-            else f"Source of the {self._name} pipeline",
-            tags=self._tags,
-        )
-        skip_check(
-            repository,
-            "CKV2_AWS_37",
-            "pushes to the branch deploy through the pipeline, not through pull requests; manual_approval gates releases",
-        )
-        return repository
-
-    def _push_trigger(self, repository_arn: str) -> tuple[CloudwatchEventRule, IamRole]:
+    def _push_trigger(self, repository: CodecommitRepository, pipeline: Codepipeline) -> tuple[CloudwatchEventRule, IamRole]:
         """Start the pipeline on every push to the branch (EventBridge, instead of polling)."""
         pattern = {
             "source": ["aws.codecommit"],
             "detail-type": ["CodeCommit Repository State Change"],
-            "resources": [repository_arn],
+            "resources": [repository.arn],
             "detail": {
                 "event": ["referenceCreated", "referenceUpdated"],
                 "referenceType": ["branch"],
@@ -455,9 +475,9 @@ class Pipeline(Construct):
             service="events.amazonaws.com",
             tags=self._tags,
             policy_name="start-pipeline",
-            statements=[{"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": self.pipeline.arn}],
+            statements=[{"Effect": "Allow", "Action": "codepipeline:StartPipelineExecution", "Resource": pipeline.arn}],
         )
-        CloudwatchEventTarget(self, "on-push-target", rule=rule.name, arn=self.pipeline.arn, role_arn=role.arn)
+        CloudwatchEventTarget(self, "on-push-target", rule=rule.name, arn=pipeline.arn, role_arn=role.arn)
         return rule, role
 
 
@@ -500,7 +520,8 @@ class _Release:
 class _Source:
     action: CodepipelineStageAction
     statements: list[dict[str, Any]]
-    repository_arn: str | None
+    """What the pipeline role needs to run the source action."""
+    repository: CodecommitRepository | None
     """The CodeCommit repository whose pushes start the pipeline, or None (GitHub starts it itself)."""
 
 
@@ -539,6 +560,27 @@ def _source_action(provider: str, configuration: dict[str, str]) -> Codepipeline
         output_artifacts=["source"],
         configuration=configuration,
     )
+
+
+def _artifact_objects_statement(artifacts: PrivateBucket) -> dict[str, Any]:
+    """Both the build and the pipeline read and write the artifacts."""
+    actions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+    return {"Effect": "Allow", "Action": actions, "Resource": f"{artifacts.arn}/*"}
+
+
+def _stages(
+    source_action: CodepipelineStageAction,
+    project: CodebuildProject,
+    manual_approval: bool,
+    deploy_action: CodepipelineStageAction,
+) -> list[CodepipelineStage]:
+    """Source -> Build -> (Approve) -> Deploy."""
+    stages = [CodepipelineStage(name="Source", action=[source_action]), _build_stage(project.name)]
+    if manual_approval:
+        approve = CodepipelineStageAction(name="Approve", category="Approval", owner="AWS", provider="Manual", version="1")
+        stages.append(CodepipelineStage(name="Approve", action=[approve]))
+    stages.append(CodepipelineStage(name="Deploy", action=[deploy_action]))
+    return stages
 
 
 def _build_stage(project_name: str) -> CodepipelineStage:
