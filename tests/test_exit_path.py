@@ -124,6 +124,15 @@ def test_terraform_block_arguments_carry_over():
     assert '  required_version = ">= 1.10"' in converted.splitlines()
 
 
+def test_moved_blocks_carry_over():
+    stack = {"moved": [{"from": "aws_ecs_cluster.service_cluster_B81F1F5D", "to": "aws_ecs_cluster.service_cluster_9FC36AA3"}]}
+    converted = hcl.convert(stack, {"provider": {"block": {}}, "data_source_schemas": {}, "resource_schemas": {}})
+    assert (
+        "moved {\n  from = aws_ecs_cluster.service_cluster_B81F1F5D\n  to   = aws_ecs_cluster.service_cluster_9FC36AA3\n}"
+        in converted
+    )
+
+
 def test_a_section_the_converter_does_not_know_is_an_error_not_dropped():
     with pytest.raises(ValueError, match="locals"):
         hcl.convert({"locals": {"a": 1}}, {"provider": {"block": {}}, "data_source_schemas": {}, "resource_schemas": {}})

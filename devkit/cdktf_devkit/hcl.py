@@ -19,7 +19,7 @@ from .toolchain import AWS_PROVIDER_VERSION, Toolchain
 
 PROVIDER_KEY = "registry.terraform.io/hashicorp/aws"
 META_REFERENCE_LISTS = {"depends_on"}
-SECTIONS = {"//", "terraform", "provider", "data", "resource", "output"}
+SECTIONS = {"//", "terraform", "provider", "data", "resource", "output", "moved"}
 """Top-level sections of a synthesized stack that ``convert`` writes (``//`` is cdktf's metadata, dropped)."""
 TERRAFORM_BLOCKS = {"required_providers", "backend"}
 TERRAFORM_NESTED_BLOCKS = {"cloud"}
@@ -213,6 +213,8 @@ def convert(stack: dict[str, Any], schema: Schema) -> str:
                 out.append(f'{section} "{kind}" "{name}" {{')
                 out.extend(body(values, block, "  "))
                 out += ["}", ""]
+    for move in stack.get("moved", []):  # a resource whose address changed (Terraform's moved block)
+        out += ["moved {", f"  from = {reference(move['from'])}", f"  to   = {reference(move['to'])}", "}", ""]
     for name, values in stack.get("output", {}).items():
         out.append(f'output "{name}" {{')
         out.extend(body(values, None, "  "))
