@@ -340,3 +340,20 @@ def test_codedeploy_deployment_groups_update_and_delete(variant):
     client.delete_application(applicationName=app)
     with pytest.raises(ClientError, match="ApplicationDoesNotExistException"):
         client.get_application(applicationName=app)
+
+
+def test_a_rule_admitting_a_security_group_keeps_its_description(variant):
+    kind, environment = variant
+    ec2 = boto3_client(environment, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.90.0.0/16")["Vpc"]["VpcId"]
+    target, source = (
+        ec2.create_security_group(GroupName=f"{name}-{kind}", Description=name, VpcId=vpc)["GroupId"] for name in ("a", "b")
+    )
+    pair = {"GroupId": source, "Description": "From the load balancer"}
+    ec2.authorize_security_group_ingress(
+        GroupId=target, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [pair]}]
+    )
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [target]}])["SecurityGroupRules"]
+    (rule,) = [r for r in rules if not r["IsEgress"]]
+    assert rule["ReferencedGroupInfo"]["GroupId"] == source
+    assert rule.get("Description") == (None if kind == "plain" else "From the load balancer")

@@ -32,6 +32,7 @@ def apply() -> None:
     _cloudfront_response_headers_policies()
     _application_autoscaling_tagging()
     _codedeploy_delete_and_update()
+    _security_group_rule_descriptions()
     _applied = True
 
 
@@ -440,3 +441,16 @@ def _codedeploy_delete_and_update() -> None:
     responses.CodeDeployResponse.delete_application = delete_application
     responses.CodeDeployResponse.delete_deployment_group = delete_deployment_group
     responses.CodeDeployResponse.update_deployment_group = update_deployment_group
+
+
+def _security_group_rule_descriptions() -> None:
+    """EC2 DescribeSecurityGroupRules: for a rule that admits another security group, AWS returns the
+    description given with the group (``UserIdGroupPairs[].Description``); moto reads descriptions from
+    IP ranges only and returns none, so every aws_vpc_security_group_ingress_rule with
+    ``referenced_security_group_id`` plans an update after each apply."""
+    from moto.ec2.models import security_groups
+
+    def description(self: Any) -> str | None:
+        return self.ip_range.get("Description") or self.source_group.get("Description")
+
+    security_groups.SecurityGroupRule.description = property(description)
