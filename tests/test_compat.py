@@ -325,11 +325,17 @@ def test_codedeploy_deployment_groups_update_and_delete(variant):
     app = f"bluegreen-{kind}"
     client.create_application(applicationName=app, computePlatform="ECS", tags=[{"Key": "a", "Value": "1"}])
     role = "arn:aws:iam::123456789012:role/codedeploy"
-    client.create_deployment_group(applicationName=app, deploymentGroupName="group", serviceRoleArn=role)
+    alarms = {"enabled": True, "alarms": [{"name": "5xx"}], "ignorePollAlarmFailure": False}
+    client.create_deployment_group(
+        applicationName=app, deploymentGroupName="group", serviceRoleArn=role, alarmConfiguration=alarms
+    )
+    answered = client.get_deployment_group(applicationName=app, deploymentGroupName="group")["deploymentGroupInfo"]
     if kind == "plain":
+        assert answered.get("alarmConfiguration", {}) == {}
         with pytest.raises(ClientError):
             client.delete_deployment_group(applicationName=app, deploymentGroupName="group")
         return
+    assert answered["alarmConfiguration"] == alarms
     client.update_deployment_group(
         applicationName=app, currentDeploymentGroupName="group", deploymentConfigName="CodeDeployDefault.ECSAllAtOnce"
     )

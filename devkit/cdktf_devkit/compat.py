@@ -395,8 +395,20 @@ CODEDEPLOY_GROUP_SETTINGS = {
 def _codedeploy_delete_and_update() -> None:
     """CodeDeploy DeleteApplication/DeleteDeploymentGroup/UpdateDeploymentGroup: moto does not implement
     them (HTTP 500), so the provider cannot destroy an aws_codedeploy_app or deployment group, nor change
-    one in place. Deleting an application deletes its deployment groups and tags, as in AWS."""
+    one in place. Deleting an application deletes its deployment groups and tags, as in AWS.
+    GetDeploymentGroup: moto answers an empty alarmConfiguration whatever was set, so a deployment group
+    with rollback alarms plans an update after every apply; the stored one is answered."""
     from moto.codedeploy import responses
+
+    original_info: Callable[[Any], dict[str, Any]] = responses._deployment_group_info
+
+    def deployment_group_info(group: Any) -> dict[str, Any]:
+        info = original_info(group)
+        if isinstance(group.alarm_configuration, dict):
+            info["alarmConfiguration"] = group.alarm_configuration
+        return info
+
+    responses._deployment_group_info = deployment_group_info
 
     def not_found(kind: str, name: str) -> tuple[int, dict[str, str], str]:
         body = {"__type": f"{kind}DoesNotExistException", "message": f"The {kind.lower()} {name} does not exist"}
