@@ -14,13 +14,11 @@ from enum import Enum
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.codedeploy_app import CodedeployApp
 from cdktf_cdktf_provider_aws.codedeploy_deployment_group import CodedeployDeploymentGroup
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
-from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from constructs import Construct
 
 from . import _checks, _iam, _names
+from ._arns import Arns
 from .errors import ConfigError
 
 MAX_TERMINATION_WAIT_MINUTES = 2880  # AWS: two days
@@ -204,7 +202,7 @@ class EcsBlueGreenDeployment(Construct):
         pass_role_arns: Sequence[str],
         alarm_names: Sequence[str],
     ) -> list[dict]:
-        arn = _ArnParts(self)
+        arn = Arns(self)
         statements = [
             {
                 "Effect": "Allow",
@@ -233,12 +231,7 @@ class EcsBlueGreenDeployment(Construct):
                 ],
                 "Resource": "*",
             },
-            {
-                "Effect": "Allow",
-                "Action": "iam:PassRole",
-                "Resource": list(pass_role_arns),
-                "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
-            },
+            _iam.pass_role_statement(pass_role_arns, "ecs-tasks.amazonaws.com"),
         ]
         if alarm_names:
             statements.append(
@@ -249,18 +242,6 @@ class EcsBlueGreenDeployment(Construct):
                 }
             )
         return statements
-
-
-class _ArnParts:
-    """ARNs in this stack's partition, region and account (data sources, so nothing is hard-coded)."""
-
-    def __init__(self, scope: Construct) -> None:
-        self._partition = DataAwsPartition(scope, "partition").partition
-        self._region = DataAwsRegion(scope, "region").name
-        self._account = DataAwsCallerIdentity(scope, "account").account_id
-
-    def of(self, service: str, resource: str) -> str:
-        return f"arn:{self._partition}:{service}:{self._region}:{self._account}:{resource}"
 
 
 def target_group_alarms(

@@ -28,13 +28,11 @@ from cdktf_cdktf_provider_aws.codepipeline import (
     CodepipelineStage,
     CodepipelineStageAction,
 )
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
-from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from constructs import Construct
 
 from . import _checks, _iam, _logs, _names
+from ._arns import Arns
 from ._iam import service_role
 from ._terraform import AWS_MANAGED_KEYS, jsonencode, literal, skip_check
 from ._tokens import is_unresolved
@@ -211,7 +209,7 @@ class Pipeline(Construct):
         self.config = config
         self._name = config.name if config.name is not None else _names.CODEPIPELINE.unique(self)
         self._tags = dict(config.tags) or None
-        self._arns = _Arns(self)
+        self._arns = Arns(self)
         self.deploys_with_code_deploy = release.code_deploy
         self.artifacts = self._artifact_bucket()
         self.build_log_group = self._build_log_group()
@@ -523,18 +521,6 @@ class _Source:
     """What the pipeline role needs to run the source action."""
     repository: CodecommitRepository | None
     """The CodeCommit repository whose pushes start the pipeline, or None (GitHub starts it itself)."""
-
-
-class _Arns:
-    """ARNs in the stack's partition, region and account (data sources, so nothing is hard-coded)."""
-
-    def __init__(self, scope: Construct) -> None:
-        self.region = DataAwsRegion(scope, "region").name
-        self.account = DataAwsCallerIdentity(scope, "account").account_id
-        self.partition = DataAwsPartition(scope, "partition").partition
-
-    def of(self, service: str, resource: str) -> str:
-        return f"arn:{self.partition}:{service}:{self.region}:{self.account}:{resource}"
 
 
 def _check_build_outputs(buildspec: str, release: _Release) -> None:
