@@ -68,17 +68,17 @@ format: install ## ruff check --fix and ruff format: fix what lint finds
 
 EXAMPLE_TESTS := $(wildcard examples/*/tests)
 
-# The end-to-end tier mostly waits on AWS provider waiters, so it runs alongside the rest rather than
-# after it, in two streams of its own (each with its own local AWS on its own ports); each stream's
-# output is printed whole when it ends.
+# The end-to-end tier and the examples mostly wait on AWS provider waiters, so they run alongside the
+# rest rather than after it, in streams of their own (each with its own local AWS on its own ports);
+# each stream's output is printed whole when it ends.
 E2E_DEPLOY := tests/test_deploy_e2e.py
 
-test: ## install (Python and npm packages at once), lint, then three streams at once: the scan with the unit, app and plan tiers; the end-to-end deploy; the other end-to-end tests and each example's tests
+test: ## install (Python and npm packages at once), lint, then four streams at once: the scan with the unit, app and plan tiers; the end-to-end deploy; the other end-to-end tests; each example's tests
 	@$(MAKE) --no-print-directory -j2 --output-sync=target install
 	@$(MAKE) --no-print-directory system-packages lint
-	@$(MAKE) --no-print-directory -j3 --output-sync=target test-streams-quick test-streams-e2e-deploy test-streams-e2e-other
+	@$(MAKE) --no-print-directory -j4 --output-sync=target test-streams-quick test-streams-e2e-deploy test-streams-e2e-other test-streams-examples
 
-.PHONY: test-streams-quick test-streams-e2e-deploy test-streams-e2e-other
+.PHONY: test-streams-quick test-streams-e2e-deploy test-streams-e2e-other test-streams-examples
 # The quick stream is CPU-bound and yields the processor to the end-to-end deploy, the longest stream.
 test-streams-quick: scan
 	@nice -n 10 $(PY) -m pytest -m "not e2e"
@@ -88,6 +88,9 @@ test-streams-e2e-deploy:
 
 test-streams-e2e-other:
 	@$(PY) -m pytest -m e2e --ignore=$(E2E_DEPLOY)
+
+# Each example is its own app, so its own pytest session (one app per session).
+test-streams-examples:
 	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q $$suite || exit 1; done
 
 test-unit: install ## synth-level tests only
