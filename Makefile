@@ -103,7 +103,7 @@ test-plan: install ## plan-level tests against a local AWS, then each example's 
 test-e2e: install system-packages ## end-to-end deploys into a local AWS (slow)
 	@$(PY) -m pytest -m e2e
 
-diff: install ## cdktf diff of every stack (or STACKS="...")
+diff: install ## terraform plan of every stack at once (or STACKS="..."); VERBOSE=1 streams the plans
 	@$(DEVKIT) diff $(STACKS)
 
 synth: install ## synthesize every stack into cdktf.out/
@@ -115,10 +115,10 @@ hcl: install ## write every stack as plain Terraform (HCL) into hcl/ (the exit p
 reference: install ## regenerate docs/REFERENCE.md from the construct library and the devkit's pytest plugin
 	@$(DEVKIT) reference --package cdktf_fargate
 
-deploy: install ## cdktf deploy of every stack (or STACKS="...")
+deploy: install ## terraform apply of every stack in dependency order (or STACKS="...")
 	@$(DEVKIT) deploy $(STACKS)
 
-destroy: install ## cdktf destroy of every stack (or STACKS="...")
+destroy: install ## terraform destroy of every stack in reverse dependency order (or STACKS="...")
 	@$(DEVKIT) destroy $(STACKS)
 
 outputs: install ## print the outputs of the last make up

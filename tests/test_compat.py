@@ -111,6 +111,17 @@ def test_codebuild_pipeline_project_needs_no_locations(variant):
     assert client.batch_get_projects(names=[f"build-{kind}"])["projects"][0]["name"] == f"build-{kind}"
 
 
+def test_codebuild_project_deleted_by_its_arn_is_gone(variant):
+    kind, environment = variant
+    client = boto3_client(environment, "codebuild")
+    source = {"type": "S3", "location": "sources/build.zip"}
+    project = client.create_project(
+        name=f"gone-{kind}", **{**PIPELINE_PROJECT, "source": source, "artifacts": {"type": "NO_ARTIFACTS"}}
+    )
+    client.delete_project(name=project["project"]["arn"])
+    assert (f"gone-{kind}" in client.list_projects()["projects"]) == (kind == "plain")
+
+
 def test_ecs_service_keeps_the_settings_it_was_created_with(variant):
     kind, environment = variant
     ecs = boto3_client(environment, "ecs")

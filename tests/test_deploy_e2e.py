@@ -82,10 +82,19 @@ def our_vpcs(up):
 def test_up_reports_progress_per_stack_and_the_outputs(up):
     assert "local AWS started" in up.log and f"state bucket {up.environment.state_bucket} created" in up.log
     for stack in STACKS:
-        assert f"deploying {stack} to local" in up.log
-    assert "[1/5] deploying TodoList-" in up.log and "[5/5] deploying TodoList-" in up.log
-    assert "==> deployed TodoList-" in up.log and "; total " in up.log
+        assert f"] {stack}: deploying" in up.log and f"==> {stack}: deployed in " in up.log
+        assert "Apply complete!" in (ROOT / "build" / "logs" / f"{stack}-apply.log").read_text()
+    assert "==> [1/5] TodoList-" in up.log and "==> [5/5] TodoList-" in up.log
+    synthesized = [json.loads((up.synth_dir / "stacks" / stack / "cdk.tf.json").read_text()) for stack in STACKS]
+    resources = sum(len(of_type) for stack in synthesized for of_type in stack["resource"].values())
+    assert "==> deployed 5 stacks in " in up.log and f"({resources} added, 0 changed, 0 destroyed)" in up.log
     assert "LoadBalancerDNS = " in up.log and "page_url = " in up.log and "service running: http://127.0.0.1:" in up.log
+
+
+def test_up_prints_what_matters_and_leaves_terraforms_output_in_the_logs(up):
+    lines = up.log.splitlines()
+    assert len(lines) <= 80, up.log
+    assert not [line for line in lines if "Creation complete" in line or "terraform init" in line or "\x1b[" in line]
 
 
 def test_network_outputs_describe_the_deployed_vpc(up):
@@ -168,7 +177,8 @@ def test_state_of_every_stack_is_in_the_state_bucket(up):
 
 def test_second_diff_shows_no_changes_in_any_stack(up):
     log = up.devkit("diff")
-    assert log.count("No changes.") == len(STACKS), log[-3000:]
+    assert log.count(": planned in ") == len(STACKS) and log.count("(no changes)") == len(STACKS), log[-3000:]
+    assert "==> planned 5 stacks in " in log and "(0 to add, 0 to change, 0 to destroy)" in log
 
 
 def test_plain_terraform_of_every_stack_plans_no_changes_against_the_deployed_state(up, tmp_path):
@@ -203,7 +213,7 @@ def test_a_pipeline_deploy_is_not_undone_by_terraform(up):
     ecs.update_service(cluster=CLUSTER_NAME, service=outputs["service_name"], taskDefinition=revision["taskDefinitionArn"])
 
     log = up.devkit("diff", ECS_STACK)
-    assert "No changes." in log, log[-3000:]
+    assert f"{ECS_STACK}: planned in " in log and "(no changes)" in log, log[-3000:]
     (service,) = ecs.describe_services(cluster=CLUSTER_NAME, services=[outputs["service_name"]])["services"]
     assert service["taskDefinition"] == revision["taskDefinitionArn"]
 
@@ -315,5 +325,6 @@ def test_destroy_leaves_nothing_behind(up):
     assert up.client("dynamodb").list_tables()["TableNames"] == []
     assert up.client("cloudfront").list_distributions()["DistributionList"].get("Items", []) == []
     assert up.client("codepipeline").list_pipelines()["pipelines"] == []
+    assert up.client("codebuild").list_projects()["projects"] == []
     with pytest.raises(up.client("codecommit").exceptions.RepositoryDoesNotExistException):
         up.client("codecommit").get_repository(repositoryName="TodoList-BackendRepository")

@@ -67,9 +67,16 @@ def parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int, required=True)
     serve_parser.add_argument("--without-compat", action="store_true", help="plain moto, without the compatibility layer")
     sub.add_parser("bootstrap", help="create the Terraform state bucket")
-    for verb in ("up", "deploy", "diff", "destroy", "synth"):
-        verb_parser = sub.add_parser(verb, help=f"cdktf {verb} (up: start the local AWS, bootstrap, deploy, print outputs)")
-        verb_parser.add_argument("stacks", nargs="*", default=["*"] if verb != "synth" else [])
+    verbs = {
+        "up": "start the local AWS, bootstrap state, deploy the stacks, print the outputs",
+        "deploy": "terraform apply of the stacks, in dependency order",
+        "diff": "terraform plan of the stacks, all at once",
+        "destroy": "terraform destroy of the stacks, each after the stacks that read its outputs",
+    }
+    for verb, text in verbs.items():
+        verb_parser = sub.add_parser(verb, help=f"{text} (VERBOSE=1 streams Terraform's output)")
+        verb_parser.add_argument("stacks", nargs="*", default=["*"], help="stack names (default: every stack)")
+    sub.add_parser("synth", help="run the app command of cdktf.json into the synth directory")
     sub.add_parser("outputs", help="print the outputs of the last deploy")
     hcl_parser = sub.add_parser("hcl", help="write every stack as plain Terraform (HCL)")
     hcl_parser.add_argument("--output", default="hcl", help="directory to write into (default: hcl)")
@@ -105,13 +112,17 @@ def main(argv: list[str] | None = None) -> int:
             deploy.up(project, target, args.stacks)
         elif args.command == "diff":
             deploy.diff(target, args.stacks)
-        elif args.command in ("deploy", "destroy", "synth"):
-            deploy.cdktf_verb(target, args.command, args.stacks)
+        elif args.command == "deploy":
+            deploy.deploy(target, args.stacks)
+        elif args.command == "destroy":
+            deploy.destroy(target, args.stacks)
+        elif args.command == "synth":
+            deploy.synth(toolchain.load())
         elif args.command == "hcl":
             from . import hcl
 
             tools = toolchain.load()
-            deploy.run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
+            deploy.synth(tools)
             for path in hcl.write_stacks(tools, tools.synth_dir, tools.root / args.output):
                 say(f"wrote {path.relative_to(tools.root)}")
         elif args.command == "outputs":

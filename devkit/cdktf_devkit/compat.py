@@ -23,6 +23,7 @@ def apply() -> None:
     _codecommit_timestamps_as_epoch()
     _codecommit_tagging()
     _codebuild_codepipeline_locations()
+    _codebuild_delete_by_arn()
     _ecs_service_settings()
     _codepipeline_timestamps_as_epoch()
     _cloudfront_cache_policy_without_forwarded_values()
@@ -142,6 +143,22 @@ def _codebuild_codepipeline_locations() -> None:
 
     responses._validate_required_params_source = validate_source
     responses._validate_required_params_artifacts = validate_artifacts
+
+
+def _codebuild_delete_by_arn() -> None:
+    """CodeBuild DeleteProject: AWS takes the project's name or ARN (the provider sends the ARN); moto
+    looks the ARN up as a name, finds nothing and answers success, so a destroyed stack left its build
+    project behind and the next apply failed with "Project already exists"."""
+    from moto.codebuild.models import CodeBuildBackend
+
+    original: Callable[[Any, str], None] = CodeBuildBackend.delete_project
+
+    def delete_project(self: Any, project_name: str) -> None:
+        if project_name.startswith("arn:") and ":project/" in project_name:
+            project_name = project_name.split(":project/", 1)[1]
+        original(self, project_name)
+
+    CodeBuildBackend.delete_project = delete_project
 
 
 # CreateService settings moto accepts but does not keep; real AWS returns each in DescribeServices.

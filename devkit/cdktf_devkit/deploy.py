@@ -1,4 +1,5 @@
-"""Deploy orchestration with the project's cdktf CLI: stacks in dependency waves, outputs, timings.
+"""Deploy orchestration: synthesize with the app command of cdktf.json, then Terraform in each stack's
+directory (``stackrun``), stacks in parallel as their dependencies allow; outputs recorded per target.
 
 Every function takes the checked ``Toolchain`` and the ``Target``; the app's own steps around a
 deploy come from its ``Project`` hooks (see ``project``).
@@ -13,33 +14,26 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import toolchain
+from . import stackrun, toolchain
 from .bootstrap import bootstrap_state_bucket
-from .errors import PrerequisiteError
 from .localaws import Daemon
 from .project import Project, Target
 
 
 def say(message: str) -> None:
-    print(f"==> {message}", flush=True)
+    stackrun.say(message)
 
 
-def start_cdktf(tools: toolchain.Toolchain, args: list[str], **popen: Any) -> subprocess.Popen:
-    """Start the project's cdktf CLI in the project directory."""
-    if tools.cdktf is None:
-        raise PrerequisiteError("no cdktf CLI in this toolchain: load it with toolchain.load()")
-    tools.synth_dir.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen([str(tools.cdktf), *args], cwd=tools.root, env=tools.env(), **popen)
-
-
-def run_cdktf(tools: toolchain.Toolchain, args: list[str]) -> float:
-    """Run the project's cdktf CLI; return its wall time, or exit with a one-line error."""
+def synth(tools: toolchain.Toolchain) -> None:
+    """Run the app command of cdktf.json into the synth directory, as ``cdktf synth`` does (same files)."""
+    command = json.loads((tools.root / "cdktf.json").read_text())["app"]
     started = time.monotonic()
-    result = start_cdktf(tools, args)
-    result.wait()
+    result = subprocess.run(
+        command, shell=True, cwd=tools.root, env=tools.env({"CDKTF_OUTDIR": str(tools.synth_dir)}), capture_output=True, text=True
+    )
     if result.returncode != 0:
-        raise SystemExit(f"cdktf {args[0]} failed (exit {result.returncode}) after {time.monotonic() - started:.0f} s")
-    return time.monotonic() - started
+        raise SystemExit(f"synth ({command}) failed (exit {result.returncode}):\n{result.stderr.strip()[-3000:]}")
+    say(f"synthesized {len(stack_dependencies(tools.synth_dir))} stacks in {time.monotonic() - started:.0f} s")
 
 
 def outputs_file(build_dir: Path, target: Target) -> Path:
@@ -55,9 +49,13 @@ def print_outputs(path: Path) -> None:
     for stack, values in sorted(outputs.items()):
         print(f"  {stack}")
         for name, value in sorted(values.items()):
-            if name.startswith("cross-stack-output-"):
-                continue  # cdktf's plumbing for cross-stack references
             print(f"    {name} = {json.dumps(value)}")
+
+
+def stack_dependencies(synth_dir: Path) -> dict[str, list[str]]:
+    """Stack name -> the stacks it reads outputs from, from the synth's ``manifest.json``."""
+    stacks = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
+    return {name: list(stack["dependencies"]) for name, stack in stacks.items()}
 
 
 def stacks_in_waves(manifest: dict[str, Any]) -> list[list[str]]:
@@ -75,13 +73,20 @@ def stacks_in_waves(manifest: dict[str, Any]) -> list[list[str]]:
     return [sorted(n for n in stacks if depth[n] == i) for i in range(max(depth.values(), default=-1) + 1)]
 
 
-def read_manifest(synth_dir: Path) -> dict[str, Any]:
-    return json.loads((synth_dir / "manifest.json").read_text())
+def selected(dependencies: dict[str, list[str]], stacks: list[str]) -> dict[str, list[str]]:
+    """The named stacks (``*`` or none: every stack), each waiting only for named stacks: the others
+    are taken as deployed already."""
+    if stacks in ([], ["*"]):
+        return dependencies
+    unknown = sorted(set(stacks) - set(dependencies))
+    if unknown:
+        raise SystemExit(f"no such stack: {', '.join(unknown)} (the app has: {', '.join(dependencies)})")
+    return {s: [d for d in dependencies[s] if d in stacks] for s in dependencies if s in stacks}
 
 
-def stacks_in_order(synth_dir: Path) -> list[str]:
-    """Stack names of the synth in ``synth_dir``, each after the stacks it depends on."""
-    return [stack for wave in stacks_in_waves(read_manifest(synth_dir)) for stack in wave]
+def reversed_dependencies(dependencies: dict[str, list[str]]) -> dict[str, list[str]]:
+    """For destroy: each stack waits for every stack that reads its outputs."""
+    return {s: [other for other, deps in dependencies.items() if s in deps] for s in dependencies}
 
 
 def forget_backend_settings(synth_dir: Path) -> None:
@@ -108,132 +113,74 @@ def prepare(target: Target) -> toolchain.Toolchain:
     return tools
 
 
-def up(project: Project, target: Target, stacks: list[str]) -> None:
-    """Deploy in dependency waves (the stacks of a wave at once), timing each stack, then print every
-    output and run the project's ``after_up`` hook."""
-    tools = prepare(target)
-    run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
-    all_waves = stacks_in_waves(read_manifest(tools.synth_dir))
-    unknown = sorted(set(stacks) - {"*", *(s for wave in all_waves for s in wave)})
-    if unknown:
-        raise SystemExit(f"no such stack: {', '.join(unknown)} (the app has: {', '.join(s for wave in all_waves for s in wave)})")
-    waves = [[s for s in wave if stacks == ["*"] or s in stacks] for wave in all_waves]
-    total = sum(map(len, waves))
+def run_stacks(tools: toolchain.Toolchain, target: Target, stacks: list[str], command: str) -> list[stackrun.StackRun]:
+    """``command`` in the named stacks, in dependency order (reversed for destroy); exits on a failure.
+    An apply records each stack's outputs as it ends."""
+    dependencies = selected(stack_dependencies(tools.synth_dir), stacks)
+    if command == "destroy":
+        dependencies = reversed_dependencies(dependencies)
+    elif command == "plan":
+        dependencies = {stack: [] for stack in dependencies}  # read-only: every stack at once
     out = outputs_file(tools.build_dir, target)
     outputs: dict = json.loads(out.read_text()) if out.is_file() else {}
-    started = time.monotonic()
-    timings: dict[str, float] = {}
-    for wave in filter(None, waves):
-        running = {}
-        for stack in wave:
-            say(f"[{len(timings) + len(running) + 1}/{total}] deploying {stack} to {target.name}")
-            step_file = tools.build_dir / f"outputs-{stack}.json"
-            process = start_cdktf(
-                tools,
-                [
-                    "deploy",
-                    stack,
-                    "--skip-synth",
-                    "--auto-approve",
-                    "--ignore-missing-stack-dependencies",
-                    "--outputs-file",
-                    str(step_file),
-                    *tools.cdktf_flags("deploy"),
-                ],
-            )
-            running[stack] = (process, step_file, time.monotonic())
-        failed = []
-        for stack, (process, step_file, stack_started) in running.items():
-            if process.wait() != 0:
-                failed.append(f"{stack} (exit {process.returncode})")
-                continue
-            timings[stack] = time.monotonic() - stack_started
-            say(f"deployed {stack} in {timings[stack]:.0f} s")
-            outputs.update(json.loads(step_file.read_text()))
-            step_file.unlink()
+
+    def record(result: stackrun.StackRun) -> None:
+        if command == "apply" and result.ok:
+            outputs[result.stack] = result.outputs
             out.write_text(json.dumps(outputs, indent=2, sort_keys=True))
-        if failed:
-            raise SystemExit(f"cdktf deploy failed: {', '.join(failed)}; stacks deployed so far keep their state")
-    say(
-        "deployed "
-        + ", ".join(f"{stack} {seconds:.0f} s" for stack, seconds in timings.items())
-        + f"; total {time.monotonic() - started:.0f} s"
-    )
+        elif command == "destroy" and result.ok and outputs.pop(result.stack, None) is not None:
+            out.write_text(json.dumps(outputs, indent=2, sort_keys=True))
+
+    started = time.monotonic()
+    results = stackrun.run(tools, dependencies, command, on_done=record)
+    failed = [r.stack for r in results if not r.ok]
+    if failed or len(results) < len(dependencies):
+        raise SystemExit(f"terraform {command} failed in {', '.join(failed)}; the stacks that ended keep their state")
+    totals = [sum(r.counts[i] for r in results if r.counts) for i in range(3)]
+    verb = stackrun.VERBS[command][1]
+    say(f"{verb} {len(results)} stacks in {time.monotonic() - started:.0f} s ({summary_of(command, totals)})")
+    return results
+
+
+def summary_of(command: str, totals: list[int]) -> str:
+    added, changed, destroyed = totals
+    if command == "plan":
+        return f"{added} to add, {changed} to change, {destroyed} to destroy"
+    return f"{added} added, {changed} changed, {destroyed} destroyed"
+
+
+def up(project: Project, target: Target, stacks: list[str]) -> None:
+    """Start the local AWS, deploy the stacks in dependency order, print every output and run the
+    project's ``after_up`` hook."""
+    tools = prepare(target)
+    synth(tools)
+    run_stacks(tools, target, stacks, "apply")
+    out = outputs_file(tools.build_dir, target)
     print_outputs(out)
     if project.after_up is not None:
-        for line in project.after_up(target, outputs):
+        for line in project.after_up(target, json.loads(out.read_text())):
             say(line)
 
 
 def diff(target: Target, stacks: list[str]) -> None:
-    """cdktf diff takes one stack at a time: synthesize once, then diff every stack at once
-    (read-only), printing each stack's diff whole, in dependency order."""
+    """Synthesize once, then plan every stack at once (read-only): one line per stack with its changes;
+    each plan whole in build/logs/<stack>-plan.log."""
     tools = prepare(target)
-    run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
-    names = stacks if stacks != ["*"] else stacks_in_order(tools.synth_dir)
-    say(f"diff {', '.join(names)}")
-    started = time.monotonic()
-    running = {
-        stack: start_cdktf(
-            tools,
-            ["diff", stack, "--skip-synth", *tools.cdktf_flags("diff")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for stack in names
-    }
-    failed = []
-    for stack, process in running.items():
-        output, _ = process.communicate()
-        print(output, end="", flush=True)
-        if process.returncode != 0:
-            failed.append(f"{stack} (exit {process.returncode})")
-        say(f"diff {stack} {'failed' if process.returncode else 'done'} after {time.monotonic() - started:.0f} s")
-    if failed:
-        raise SystemExit(f"cdktf diff failed: {', '.join(failed)}")
+    synth(tools)
+    run_stacks(tools, target, stacks, "plan")
 
 
-def destroy_all(target: Target) -> None:
-    """Destroy every stack in reverse dependency waves, the stacks of a wave at once (as ``up``
-    deploys them): a stack goes only after every stack that reads its outputs."""
+def deploy(target: Target, stacks: list[str]) -> None:
     tools = prepare(target)
-    run_cdktf(tools, ["synth", *tools.cdktf_flags("synth")])
-    started = time.monotonic()
-    for wave in reversed(stacks_in_waves(read_manifest(tools.synth_dir))):
-        say(f"destroying {', '.join(wave)}")
-        running = {
-            stack: start_cdktf(
-                tools,
-                [
-                    "destroy",
-                    stack,
-                    "--skip-synth",
-                    "--auto-approve",
-                    "--ignore-missing-stack-dependencies",
-                    *tools.cdktf_flags("destroy"),
-                ],
-            )
-            for stack in wave
-        }
-        failed = [f"{stack} (exit {process.returncode})" for stack, process in running.items() if process.wait() != 0]
-        if failed:
-            raise SystemExit(f"cdktf destroy failed: {', '.join(failed)}; the stacks that depend on them are gone")
-    say(f"cdktf destroy done in {time.monotonic() - started:.0f} s")
+    synth(tools)
+    run_stacks(tools, target, stacks, "apply")
 
 
-def cdktf_verb(target: Target, verb: str, stacks: list[str]) -> None:
-    """cdktf deploy, destroy or synth of ``stacks`` as one CLI call (destroy of every stack: ``destroy_all``)."""
-    if verb == "destroy" and stacks in ([], ["*"]):
-        destroy_all(target)
-        return
-    tools = prepare(target) if verb != "synth" else toolchain.load()
-    extra = {"destroy": ["--auto-approve"], "deploy": ["--auto-approve"]}.get(verb, [])
-    if verb in ("deploy", "destroy") and stacks and stacks != ["*"]:
-        # Named stacks: the ones they depend on are already deployed (cdktf refuses otherwise).
-        extra.append("--ignore-missing-stack-dependencies")
-    seconds = run_cdktf(tools, [verb, *stacks, *extra, *tools.cdktf_flags(verb)])
-    say(f"cdktf {verb} done in {seconds:.0f} s")
+def destroy(target: Target, stacks: list[str]) -> None:
+    """Destroy the stacks, each after every stack that reads its outputs."""
+    tools = prepare(target)
+    synth(tools)
+    run_stacks(tools, target, stacks, "destroy")
 
 
 def bootstrap(target: Target) -> None:
