@@ -66,8 +66,6 @@ format: install ## ruff check --fix and ruff format: fix what lint finds
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
 
-EXAMPLE_TESTS := $(wildcard examples/*/tests)
-
 # The end-to-end tier and the examples mostly wait on AWS provider waiters, so they run alongside the
 # rest rather than after it, in streams of their own (each with its own local AWS on its own ports);
 # each stream's output is printed whole when it ends.
@@ -81,24 +79,23 @@ test: ## install (Python and npm packages at once), lint, then four streams at o
 .PHONY: test-streams-quick test-streams-e2e-deploy test-streams-e2e-other test-streams-examples
 # The quick stream is CPU-bound and yields the processor to the end-to-end deploy, the longest stream.
 test-streams-quick: scan
-	@nice -n 10 $(PY) -m pytest -m "not e2e"
+	@nice -n 10 $(PY) -m pytest -m "not e2e" tests
 
 test-streams-e2e-deploy:
 	@$(PY) -m pytest -m e2e $(E2E_DEPLOY)
 
 test-streams-e2e-other:
-	@$(PY) -m pytest -m e2e --ignore=$(E2E_DEPLOY)
+	@$(PY) -m pytest -m e2e --ignore=$(E2E_DEPLOY) tests
 
-# Each example is its own app, so its own pytest session (one app per session).
+# Every example in one session: each is its own app (its own synth and state bucket), one local AWS.
 test-streams-examples:
-	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q $$suite || exit 1; done
+	@$(PY) -m pytest examples
 
 test-unit: install ## synth-level tests only
 	@$(PY) -m pytest -m unit
 
-test-plan: install ## plan-level tests against a local AWS, then each example's tests
+test-plan: install ## plan-level tests against a local AWS, the examples' among them
 	@$(PY) -m pytest -m plan
-	@for suite in $(EXAMPLE_TESTS); do echo "==> $$suite"; $(PY) -m pytest -q -m plan $$suite || exit 1; done
 
 test-e2e: install system-packages ## end-to-end deploys into a local AWS (slow)
 	@$(PY) -m pytest -m e2e
@@ -130,5 +127,5 @@ down: ## stop the local AWS (its resources and state go with it)
 bootstrap: install ## create the Terraform state bucket (TODOLIST_ENV=aws for a real account)
 	@$(DEVKIT) bootstrap
 
-bench: install $(if $(filter synth,$(ONLY)),,system-packages) ## run the benchmarks and record them in docs/BENCHMARKS.md (ONLY=synth: just synth against AWS CDK)
+bench: install $(if $(filter synth,$(ONLY)),,system-packages) ## run the benchmarks and record them in docs/BENCHMARKS.md (ONLY=synth: just synth against AWS CDK; ONLY=deploy: up, diff and destroy)
 	@$(PY) bench/run.py $(ONLY)

@@ -7,6 +7,7 @@ docs/BENCHMARKS.md together with the command that produced them.
 
     python bench/run.py          every benchmark, every section of docs/BENCHMARKS.md (make bench)
     python bench/run.py synth    only the synth benchmark (bench/synth.py), only its section (make bench ONLY=synth)
+    python bench/run.py deploy   only up, diff and destroy (bench/deploy.py), only its section (make bench ONLY=deploy)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+import deploy as deploy_bench  # noqa: E402
 import load as load_bench  # noqa: E402
 import service as service_bench  # noqa: E402
 import synth as synth_bench  # noqa: E402
@@ -34,7 +36,7 @@ from cdktf_devkit.localaws import LocalAws  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PY = sys.executable
 REPORT = ROOT / "docs" / "BENCHMARKS.md"
-PARTS = ("synth",)  # what `bench/run.py PART` can run on its own
+PARTS = ("synth", "deploy")  # what `bench/run.py PART` can run on its own
 HEADER = [
     "# Benchmarks",
     "",
@@ -46,16 +48,20 @@ HEADER = [
 # Sections in the order the report lists them; headings are how a partial run finds its section.
 SYNTH = "Synth"
 UNIT_TIER = "Unit test tier with fast synth on and off"
+DEPLOY = "Deploy, diff and destroy against the local AWS"
 SECTION_ORDER = (
     SYNTH,
     UNIT_TIER,
-    "Local AWS round trip",
+    DEPLOY,
     "Service: `GET /todos` under load",
     "Service under load with writes (DynamoDB store on the local AWS)",
     "What fast synth saves elsewhere",
 )
 # Headings a full run replaces with a new one: the old section goes.
-REPLACED = {"What fast synth saves elsewhere": "What the lazy provider import saves elsewhere"}
+REPLACED = {
+    "What fast synth saves elsewhere": "What the lazy provider import saves elsewhere",
+    DEPLOY: "Local AWS round trip",
+}
 
 
 def measured_line(command: str) -> str:
@@ -179,6 +185,27 @@ def unit_tier_section(command: str) -> list[str]:
     ]
 
 
+def deploy_env(tools: toolchain.Toolchain) -> dict[str, str]:
+    """A local AWS and service of the benchmark's own, and a synth directory that keeps the user's."""
+    return tools.env(
+        {
+            "TODOLIST_ENV": "local",
+            "TODOLIST_LOCAL_AWS_PORT": str(toolchain.free_port()),
+            "TODOLIST_SERVICE_PORT": str(toolchain.free_port()),
+            "CDKTF_DEVKIT_OUT": "build/bench/cdktf.out",
+        }
+    )
+
+
+def deploy_section(command: str) -> list[str]:
+    print("==> make up from an empty local AWS, a plain terraform plan, make diff, cdktf diff, make destroy", flush=True)
+    tools = toolchain.load(ROOT)
+    figures = deploy_bench.measure(tools, deploy_env(tools))
+    section = deploy_bench.section(figures, measured_line(command))
+    print("\n".join(line for line in section if line.startswith("|")), flush=True)
+    return section
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -217,7 +244,13 @@ def main(argv: list[str]) -> None:
         record({SYNTH: synth_section(command), UNIT_TIER: unit_tier_section(command)})
         return
 
+    if argv == ["deploy"]:
+        command = "`make bench ONLY=deploy` (`python bench/run.py deploy`)"
+        record({DEPLOY: deploy_section(command)})
+        return
+
     command = f"`make bench` (`python bench/run.py`; `BENCH_RUNS={RUNS}`)"
+    record({DEPLOY: deploy_section(command)})
     tools = toolchain.load(ROOT)
     port = toolchain.free_port()
     env = tools.env(
@@ -233,12 +266,9 @@ def main(argv: list[str]) -> None:
     fast_off = {**env, off_name: off_value}
 
     devkit = [PY, "-m", "cdktf_devkit"]
-    print("==> make up from an empty local AWS, then make diff", flush=True)
+    print("==> make up from an empty local AWS, then cdktf diff of one stack with fast synth off and on", flush=True)
     try:
-        up = timed(devkit + ["up"], env)
-        print(f"  {'make up (start local AWS, bootstrap, deploy)':<44} {up:6.2f} s", flush=True)
-        diff = timed(devkit + ["diff"], env)
-        print(f"  {'make diff (synth + diff of every stack)':<44} {diff:6.2f} s", flush=True)
+        timed(devkit + ["up"], env)
         one_stack = [str(tools.cdktf), "diff", "TodoList-Network", *tools.cdktf_flags("diff")]
         one_stack[one_stack.index("--output") + 1] = str(ROOT / "build" / "bench" / "cdktf.out")
         diff_off = median_of("cdktf diff TodoList-Network, fast synth off", one_stack, fast_off)
@@ -277,14 +307,6 @@ def main(argv: list[str]) -> None:
         {
             SYNTH: synth,
             UNIT_TIER: unit_tier,
-            "Local AWS round trip": [
-                measured,
-                "",
-                "| what | wall time |",
-                "|---|---:|",
-                f"| `make up` from an empty local AWS (start it, bootstrap state, `cdktf deploy` every stack) | {up:.1f} s |",
-                f"| `make diff` right after (one synth, `cdktf diff` of every stack: no changes) | {diff:.1f} s |",
-            ],
             "Service: `GET /todos` under load": [
                 measured,
                 "",

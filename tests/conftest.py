@@ -15,14 +15,12 @@ import pytest
 
 from cdktf_devkit import toolchain
 from cdktf_devkit.localaws import LocalAwsSettings
-from cdktf_devkit.ports import free_port
 from cdktf_devkit.testing import Synth
 from cdktf_fargate.environment import Environment
 from todolist_names import ENV_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = ROOT / "test-output"
-TEST_STATE_BUCKET = "todolist-tfstate-test"
 
 
 @pytest.fixture(scope="session")
@@ -35,11 +33,6 @@ def output_dir() -> Path:
 def devkit_log_dir(output_dir: Path) -> Path:
     """The plugin writes the local AWS's log here."""
     return output_dir
-
-
-@pytest.fixture(scope="session")
-def local_aws_settings() -> LocalAwsSettings:
-    return LocalAwsSettings(port=free_port(), state_bucket=TEST_STATE_BUCKET)
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +50,7 @@ def cdktf_app(environment: Environment):
     return lambda settings, outdir: build_app(environment, outdir=outdir)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def synth(cdktf_synth: Synth) -> Synth:
     """The TodoList app synthesized once (the plugin's ``cdktf_synth``)."""
     return cdktf_synth

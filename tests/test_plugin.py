@@ -65,3 +65,41 @@ def test_the_readme_example_plans_a_plain_cdktf_app(local_aws, tools, tmp_path):
     exec(compile(README_EXAMPLE.group(1).replace("import pytest\n", ""), "README.md", "exec"), example)
     synth = synthesize(example["cdktf_app"](), local_aws, tmp_path / "cdktf.out")
     example["test_plans_one_bucket"](Stacks(synth, tools, local_aws, tmp_path / "terraform"))
+
+
+TWO_APPS_CONFTEST = """
+import pytest
+from cdktf import App, S3Backend, TerraformOutput, TerraformStack
+
+
+@pytest.fixture(scope="session")
+def cdktf_app():
+    def build(settings, outdir):
+        app = App(outdir=outdir)
+        stack = TerraformStack(app, "Files")
+        S3Backend(stack, bucket=settings.state_bucket, key="Files.tfstate", region=settings.region)
+        TerraformOutput(stack, "app", value="{name}")
+        return app
+
+    return build
+"""
+
+TWO_APPS_TEST = """
+def test_its_own_synth(cdktf_synth):
+    (stack,) = cdktf_synth.stacks.values()
+    assert stack["output"]["app"]["value"] == "{name}"
+    print("{name} state bucket", stack["terraform"]["backend"]["s3"]["bucket"])
+"""
+
+
+@pytest.mark.unit
+def test_two_apps_in_one_run_each_get_their_own_synth_and_state_bucket(pytester):
+    """Two directories, each with its own ``cdktf_app`` and a stack of the same name, in one pytest run."""
+    for name in ("alpha", "beta"):
+        directory = pytester.mkdir(name)
+        (directory / "conftest.py").write_text(TWO_APPS_CONFTEST.replace("{name}", name))
+        (directory / f"test_{name}.py").write_text(TWO_APPS_TEST.replace("{name}", name))
+    result = pytester.runpytest_subprocess("-q", "-s", "-p", "no:cacheprovider", "alpha", "beta")
+    result.assert_outcomes(passed=2)
+    buckets = dict(re.findall(r"(alpha|beta) state bucket (\S+)", result.stdout.str()))
+    assert buckets == {"alpha": "tfstate-test", "beta": "tfstate-test-2"}

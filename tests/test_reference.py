@@ -21,8 +21,10 @@ def test_reference_is_up_to_date():
 
 def test_reference_covers_every_fixture_of_the_plugin():
     text = reference.render(PACKAGE)
-    for fixture in ("local_aws_settings", "local_aws", "cdktf_app", "cdktf_synth", "terraform", "terraform_toolchain"):
+    for fixture in ("local_aws_settings", "local_aws", "cdktf_app", "terraform_toolchain"):
         assert f"| `{fixture}` | session |" in text
+    for fixture in ("cdktf_synth", "terraform"):  # one per app, made once per session
+        assert f"| `{fixture}` | module |" in text
 
 
 @pytest.mark.parametrize("config", [name for name in cdktf_fargate.__all__ if name.endswith("Config")])

@@ -7,17 +7,22 @@ its app in one fixture, then asks for the others::
     def cdktf_app():
         return build_app  # (settings: LocalAwsSettings, outdir: str) -> cdktf.App
 
-One local AWS (moto with the devkit's compatibility patches, on a free loopback port) and one synth
-serve the whole session. A missing prerequisite fails the tests that need it with one line that says
+One local AWS (moto with the devkit's compatibility patches, on a free loopback port) serves the
+whole session. Each app (each ``cdktf_app`` a directory's conftest defines) is synthesized once, into
+its own directory, with Terraform working directories of its own, so ``pytest`` at a repository's
+root tests several apps in one run. Each app keeps its state in a bucket of its own (the first one in
+``local_aws_settings``' bucket, the next in ``<bucket>-2``, ...), so two apps may name their stacks
+and state keys alike. A missing prerequisite fails the tests that need it with one line that says
 what to install.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -95,24 +100,66 @@ def cdktf_app() -> AppFactory:
     pytest.fail("define a session fixture `cdktf_app` returning a function (settings, outdir) -> cdktf.App", pytrace=False)
 
 
+@dataclasses.dataclass
+class _App:
+    """One app of the session: the settings it is built with, its synth and its Terraform, made once."""
+
+    settings: LocalAwsSettings
+    synth: Synth | None = None
+    stacks: Stacks | None = None
+
+
 @pytest.fixture(scope="session")
-def cdktf_synth(cdktf_app: AppFactory, local_aws_settings: LocalAwsSettings, tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    """The app synthesized once per session into a temporary directory, pointed at the local AWS
-    (which need not be running). ``stacks``, ``resources(stack, type)``, ``stack_dir(stack)``, ``order``."""
+def _cdktf_devkit_apps() -> dict[Any, _App]:
+    """Every app the session has met, by its ``cdktf_app`` factory."""
+    return {}
+
+
+def _app_of(apps: dict[Any, _App], factory: AppFactory, settings: LocalAwsSettings) -> _App:
+    if factory not in apps:
+        bucket = settings.state_bucket if not apps else f"{settings.state_bucket}-{len(apps) + 1}"
+        apps[factory] = _App(dataclasses.replace(settings, state_bucket=bucket))
+    return apps[factory]
+
+
+@pytest.fixture(scope="module")
+def cdktf_synth(
+    cdktf_app: AppFactory,
+    local_aws_settings: LocalAwsSettings,
+    _cdktf_devkit_apps: dict[Any, _App],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Synth:
+    """The app synthesized once per session (per app: each directory's ``cdktf_app``) into a temporary
+    directory, pointed at the local AWS (which need not be running). ``stacks``, ``resources(stack, type)``,
+    ``stack_dir(stack)``, ``order``."""
     from .testing import synthesize
     from .toolchain import check_node
 
-    _prerequisite(check_node)
-    return synthesize(cdktf_app, local_aws_settings, tmp_path_factory.mktemp("cdktf-synth") / "cdktf.out")
+    app = _app_of(_cdktf_devkit_apps, cdktf_app, local_aws_settings)
+    if app.synth is None:
+        _prerequisite(check_node)
+        app.synth = synthesize(cdktf_app, app.settings, tmp_path_factory.mktemp("cdktf-synth") / "cdktf.out")
+    return app.synth
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def terraform(
-    cdktf_synth: Synth, terraform_toolchain: Toolchain, local_aws: LocalAwsSettings, tmp_path_factory: pytest.TempPathFactory
+    cdktf_synth: Synth,
+    cdktf_app: AppFactory,
+    _cdktf_devkit_apps: dict[Any, _App],
+    terraform_toolchain: Toolchain,
+    local_aws: LocalAwsSettings,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Stacks:
-    """Terraform for every stack of the synth against the running local AWS: ``plan(stack)`` returns a
-    ``Plan``; ``apply(stack)``, ``destroy(stack)``, ``apply_all()``, ``destroy_all()``, ``outputs(stack)``,
+    """Terraform for every stack of the app's synth against the running local AWS: ``plan(stack)`` returns
+    a ``Plan``; ``apply(stack)``, ``destroy(stack)``, ``apply_all()``, ``destroy_all()``, ``outputs(stack)``,
     ``assert_plans_clean(stack)``. Each stack is initialised once per session, in its own directory."""
+    from .bootstrap import bootstrap_state_bucket
     from .testing import Stacks
 
-    return Stacks(cdktf_synth, terraform_toolchain, local_aws, tmp_path_factory.mktemp("cdktf-terraform"))
+    app = _cdktf_devkit_apps[cdktf_app]
+    if app.stacks is None:
+        if app.settings.state_bucket != local_aws.state_bucket:
+            bootstrap_state_bucket(local_aws.client("s3"), app.settings.state_bucket, local_aws.region)
+        app.stacks = Stacks(cdktf_synth, terraform_toolchain, app.settings, tmp_path_factory.mktemp("cdktf-terraform"))
+    return app.stacks

@@ -128,7 +128,11 @@ def plugin_reference() -> list[str]:
         "|---|---|---|",
     ]
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and any("fixture" in ast.unparse(d) for d in node.decorator_list):
+        if (
+            isinstance(node, ast.FunctionDef)
+            and not node.name.startswith("_")
+            and any("fixture" in ast.unparse(d) for d in node.decorator_list)
+        ):
             scope = next(
                 (
                     ast.literal_eval(k.value)
