@@ -129,3 +129,35 @@ def section(figures: dict, measured: str) -> list[str]:
         ],
     ]
     return lines
+
+
+TWO_APPS = ["examples/orders/tests", "examples/releases/tests"]
+
+
+def pytest_seconds(paths: list[str], env: dict[str, str]) -> float:
+    return _timed_pytest([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *paths], env)
+
+
+def _timed_pytest(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}")
+    return time.perf_counter() - started
+
+
+def apps_section(env: dict[str, str], measured: str) -> list[str]:
+    """Two apps' tests in one pytest run against one run per app (the baseline, same machine, same run)."""
+    separate = [pytest_seconds([path], env) for path in TWO_APPS]
+    together = pytest_seconds(TWO_APPS, env)
+    names = " and ".join(f"`{path}`" for path in TWO_APPS)
+    return [
+        measured,
+        "",
+        f"{names}: plan assertions on both; the second also applies, reads back with boto3, plans clean and destroys.",
+        "",
+        "| what | wall time | ratio |",
+        "|---|---:|---:|",
+        f"| one pytest run per app (baseline: {' + '.join(f'{s:.1f} s' for s in separate)}) | {sum(separate):.1f} s | 1.00 |",
+        f"| both apps in one pytest run (one local AWS, one toolchain check) | {together:.1f} s | **{together / sum(separate):.2f}** |",
+    ]

@@ -8,6 +8,7 @@ docs/BENCHMARKS.md together with the command that produced them.
     python bench/run.py          every benchmark, every section of docs/BENCHMARKS.md (make bench)
     python bench/run.py synth    only the synth benchmark (bench/synth.py), only its section (make bench ONLY=synth)
     python bench/run.py deploy   only up, diff and destroy (bench/deploy.py), only its section (make bench ONLY=deploy)
+    python bench/run.py apps     only two apps' tests in one pytest run against one run each (make bench ONLY=apps)
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from cdktf_devkit.localaws import LocalAws  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PY = sys.executable
 REPORT = ROOT / "docs" / "BENCHMARKS.md"
-PARTS = ("synth", "deploy")  # what `bench/run.py PART` can run on its own
+PARTS = ("synth", "deploy", "apps")  # what `bench/run.py PART` can run on its own
 HEADER = [
     "# Benchmarks",
     "",
@@ -49,10 +50,12 @@ HEADER = [
 SYNTH = "Synth"
 UNIT_TIER = "Unit test tier with fast synth on and off"
 DEPLOY = "Deploy, diff and destroy against the local AWS"
+APPS = "Several apps in one pytest run"
 SECTION_ORDER = (
     SYNTH,
     UNIT_TIER,
     DEPLOY,
+    APPS,
     "Service: `GET /todos` under load",
     "Service under load with writes (DynamoDB store on the local AWS)",
     "What fast synth saves elsewhere",
@@ -206,6 +209,13 @@ def deploy_section(command: str) -> list[str]:
     return section
 
 
+def apps_section(command: str) -> list[str]:
+    print(f"==> {' and '.join(deploy_bench.TWO_APPS)}: one pytest run per app, then both in one run", flush=True)
+    section = deploy_bench.apps_section(toolchain.load(ROOT).env(), measured_line(command))
+    print("\n".join(line for line in section if line.startswith("|")), flush=True)
+    return section
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -248,9 +258,13 @@ def main(argv: list[str]) -> None:
         command = "`make bench ONLY=deploy` (`python bench/run.py deploy`)"
         record({DEPLOY: deploy_section(command)})
         return
+    if argv == ["apps"]:
+        command = "`make bench ONLY=apps` (`python bench/run.py apps`)"
+        record({APPS: apps_section(command)})
+        return
 
     command = f"`make bench` (`python bench/run.py`; `BENCH_RUNS={RUNS}`)"
-    record({DEPLOY: deploy_section(command)})
+    record({DEPLOY: deploy_section(command), APPS: apps_section(command)})
     tools = toolchain.load(ROOT)
     port = toolchain.free_port()
     env = tools.env(

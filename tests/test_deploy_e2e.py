@@ -308,7 +308,12 @@ def test_page_adds_a_todo_that_is_still_there_after_a_reload(up, browser, output
 
 
 def test_page_says_so_when_the_service_cannot_be_reached(up, browser, output_dir):
-    LocalService(ROOT, up.environment).stop()
+    from cdktf_devkit.pidfile import Status
+
+    stopped = LocalService(ROOT, up.environment).stop()
+    assert stopped.status is Status.OURS, stopped
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{up.service_port}/todos", timeout=5)
     browser.refresh()
     page_state(browser, "error")
     message = browser.find_element("id", "error")

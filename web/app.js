@@ -2,6 +2,7 @@
 // The API's address comes from config.js, which the TodoList-Website stack writes.
 "use strict";
 
+const REQUEST_TIMEOUT_MS = 10000; // a request that hangs ends as "cannot reach" instead of leaving the page loading
 const apiBase = ((window.TODOLIST_CONFIG || {}).apiBaseUrl || "").replace(/\/$/, "");
 const list = document.getElementById("todos");
 const statusLine = document.getElementById("status");
@@ -25,6 +26,7 @@ async function api(path, options = {}) {
     response = await fetch(apiBase + path, {
       ...options,
       headers: options.body ? { "Content-Type": "application/json" } : {},
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (networkError) {
     throw new Error(`Cannot reach the TodoList API at ${apiBase || window.location.origin}. Is the service running?`);
