@@ -27,6 +27,7 @@ def say(message: str) -> None:
 def synth(tools: toolchain.Toolchain) -> None:
     """Run the app command of cdktf.json into the synth directory, as ``cdktf synth`` does (same files)."""
     command = json.loads((tools.root / "cdktf.json").read_text())["app"]
+    tools.synth_dir.mkdir(parents=True, exist_ok=True)  # cdktf's App makes only the last directory
     started = time.monotonic()
     result = subprocess.run(
         command, shell=True, cwd=tools.root, env=tools.env({"CDKTF_OUTDIR": str(tools.synth_dir)}), capture_output=True, text=True
