@@ -1,7 +1,7 @@
 """What only the TodoList app needs from the devkit, handed to it as a ``Project``
 (``[tool.cdktf-devkit] project`` in pyproject.toml names it):
 
-- its deployment target, read from the ``TODOLIST_*`` variables (``cdktf_fargate.Environment``);
+- its deployment target: the ``cdktf_fargate.Environment`` the ``TODOLIST_*`` variables describe;
 - after ``make up``: seed its table and run its service on loopback against the local AWS;
 - before ``make down``: stop that service;
 - the two synths the policy scan covers (local and aws).
@@ -20,9 +20,10 @@ from pathlib import Path
 from cdktf_devkit import pidfile
 from cdktf_devkit.deploy import process_report
 from cdktf_devkit.errors import PrerequisiteError
+from cdktf_devkit.localaws import LOCAL_CREDENTIALS
 from cdktf_devkit.ports import port_is_free
 from cdktf_devkit.project import Outputs, Project, Target
-from cdktf_fargate.environment import LOCAL_CREDENTIALS, LOCAL_HOST, Environment
+from cdktf_fargate.environment import LOCAL_HOST, Environment
 from cdktf_fargate.errors import ConfigError
 from todolist_names import ENV_PREFIX, TABLE_NAME_VARIABLE
 
@@ -32,21 +33,9 @@ TABLE_OUTPUT = "table_name"
 START_TIMEOUT_S = 30.0
 
 
-def target_of(environment: Environment) -> Target:
-    return Target(
-        region=environment.region,
-        state_bucket=environment.state_bucket,
-        local_port=environment.local_port if environment.is_local else None,
-    )
-
-
 def environment() -> Environment:
-    """The environment the ``TODOLIST_*`` variables describe."""
+    """The environment the ``TODOLIST_*`` variables describe: the devkit's target too."""
     return Environment.from_env(prefix=ENV_PREFIX)
-
-
-def target() -> Target:
-    return target_of(environment())
 
 
 class LocalService:
@@ -139,7 +128,7 @@ def after_up(target: Target, outputs: Outputs) -> Iterator[str]:
     from main import ECS_STACK
 
     table_name = outputs.get(ECS_STACK, {}).get(TABLE_OUTPUT)
-    if not target.is_local or table_name is None:
+    if target.local_aws() is None or table_name is None:
         return
     service = LocalService(ROOT, environment())
     yield service.seed(table_name)
@@ -153,7 +142,7 @@ def before_down(target: Target) -> Iterator[str]:
 
 
 project = Project(
-    target=target,
+    target=environment,
     after_up=after_up,
     before_down=before_down,
     # The aws synth needs a state bucket name; nothing is deployed.

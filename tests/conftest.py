@@ -70,11 +70,9 @@ def tf_env(tools: toolchain.Toolchain, local_aws_settings: LocalAwsSettings) -> 
 
 def boto3_client(environment: Environment | LocalAwsSettings, service: str, **config: Any) -> Any:
     """A client of the local AWS an ``Environment`` (or the plugin's settings) points at."""
-    if isinstance(environment, Environment):
-        environment = LocalAwsSettings(
-            port=environment.local_port, region=environment.region, state_bucket=environment.state_bucket
-        )
-    return environment.client(service, **config)
+    local = environment.local_aws()
+    assert local is not None, "the tests deploy into the local AWS only"
+    return local.client(service, **config)
 
 
 def copy_stack(synth: Synth, name: str, destination: Path) -> Path:

@@ -1,10 +1,16 @@
-"""The local/aws switch."""
+"""The local/aws switch, and the one model of a deployment target the library and the devkit share."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from cdktf_fargate import ConfigError, Environment, Target
+from cdktf_devkit.errors import PrerequisiteError
+from cdktf_devkit.localaws import LocalAwsSettings
+from cdktf_devkit.project import AwsAccount, Project, Target, target_of
+from cdktf_fargate import ConfigError, Environment, EnvironmentKind
 from cdktf_fargate.environment import DEFAULT_PREFIX, REQUIRED_TERRAFORM
 from main import NETWORK_STACK
 from todolist_names import ENV_PREFIX
@@ -31,7 +37,7 @@ def synthesize(environment, outdir):
 
 def test_local_is_the_default():
     environment = Environment.from_env({})
-    assert environment.target is Target.LOCAL
+    assert environment.kind is EnvironmentKind.LOCAL
     assert environment.endpoint == "http://127.0.0.1:5050"
 
 
@@ -110,8 +116,49 @@ def test_an_environment_built_directly_gets_the_state_bucket_of_its_prefix():
     assert Environment().state_bucket == "cdktf-fargate-tfstate-local"
 
 
-def test_the_local_endpoints_are_the_ones_the_devkit_serves():
-    from cdktf_devkit.localaws import PROVIDER_ENDPOINT_SERVICES
-    from cdktf_fargate.environment import LOCAL_SERVICES
+def test_a_local_stack_gets_the_devkits_provider_and_backend_settings(synth, environment):
+    """The local AWS's settings are written once, in the devkit: the library's local stacks carry them as they are."""
+    local = environment.local_aws()
+    assert local == LocalAwsSettings(
+        port=environment.local_port, region=environment.region, state_bucket=environment.state_bucket
+    )
+    for name, stack in synth.stacks.items():
+        assert stack["provider"]["aws"] == [local.provider_settings()]
+        assert stack["terraform"]["backend"]["s3"] == {
+            **local.backend_settings(f"{name}/terraform.tfstate"),
+            "use_lockfile": True,
+        }
 
-    assert sorted(LOCAL_SERVICES) == sorted(PROVIDER_ENDPOINT_SERVICES)
+
+def test_the_environment_is_the_devkits_target():
+    local = Environment.from_env({"MYAPP_LOCAL_AWS_PORT": "6060"}, prefix="MYAPP_")
+    aws = Environment.from_env({"MYAPP_ENV": "aws", "MYAPP_STATE_BUCKET": "myapp-tfstate"}, prefix="MYAPP_")
+    assert isinstance(local, Target) and isinstance(aws, Target)
+    assert local.local_aws() == LocalAwsSettings(port=6060, state_bucket="myapp-tfstate-local")
+    assert local.endpoint == "http://127.0.0.1:6060"
+    assert (aws.local_aws(), aws.endpoint) == (None, None)
+    assert isinstance(LocalAwsSettings(port=6060), Target) and isinstance(AwsAccount(state_bucket="b"), Target)
+
+
+def test_local_without_the_devkit_says_what_to_install(monkeypatch):
+    for module in ("cdktf_devkit", "cdktf_devkit.localaws"):
+        monkeypatch.setitem(sys.modules, module, None)
+    environment = Environment.from_env({}, prefix="MYAPP_")
+    with pytest.raises(
+        ConfigError, match="MYAPP_ENV: got 'local'; needs cdktf-devkit, .* or set MYAPP_ENV=aws and MYAPP_STATE_BUCKET"
+    ):
+        environment.local_aws()
+    assert Environment.from_env({"MYAPP_ENV": "aws", "MYAPP_STATE_BUCKET": "myapp-tfstate"}, prefix="MYAPP_").local_aws() is None
+
+
+def test_importing_the_local_aws_settings_costs_a_synth_nothing_but_the_standard_library():
+    code = "import sys, cdktf_devkit.localaws; print(sorted({'psutil', 'urllib.request', 'boto3', 'moto'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_devkit_takes_a_target_from_the_project_and_says_when_a_hook_returns_something_else():
+    assert target_of(Project()) == LocalAwsSettings(port=5050, state_bucket="tfstate-local")
+    assert isinstance(target_of(Project(target=lambda: Environment.from_env({}, prefix="MYAPP_"))), Environment)
+    with pytest.raises(PrerequisiteError, match="returned a dict, not a cdktf_devkit.project.Target"):
+        target_of(Project(target=lambda: {"region": "us-east-1"}))

@@ -15,6 +15,9 @@ What is run and what is changed from README, deliberately:
   about 20 s per install instead of fetching the 55 MB provider bindings each time.
 - The fresh venv is ``python -m venv`` without system site packages, run with no ``PYTHONPATH``
   from a directory outside the repository: it cannot see ``modules/``, ``devkit/`` or ``.venv``.
+- The examples are synthesized for a real account (``<APP>_ENV=aws``): the local AWS's provider and
+  backend settings belong to the devkit, which this venv does not hold; a local synth there must
+  say so and what to do.
 """
 
 from __future__ import annotations
@@ -51,6 +54,9 @@ DEVKIT = "cdktf-devkit"
 PACKAGES = {LIBRARY: "cdktf_fargate", DEVKIT: "cdktf_devkit"}
 # Where each distribution lives in the repository (its pyproject.toml, its package beside it).
 FOLDERS = {LIBRARY: "modules", DEVKIT: "devkit"}
+# Modules a wheel imports that none of its requirements brings, each imported only where it is installed
+# beside it. cdktf_devkit: Environment takes the local AWS's settings from it, for a local target only.
+OPTIONAL_IMPORTS = {LIBRARY: {"cdktf_devkit"}, DEVKIT: set()}
 # What the library's wheel may hold besides Python modules (package data it declares).
 LIBRARY_DATA = {
     "py.typed",
@@ -159,13 +165,20 @@ def consumer(tmp_path_factory, clone, wheelhouse) -> Path:
     return python
 
 
-def synthesize(python: Path, example: str, workdir: Path) -> Path:
-    """A copy of examples/<example> outside the repository, synthesized with ``python``."""
+def copy_example(example: str, workdir: Path) -> Path:
+    """A copy of examples/<example> outside the repository."""
     shutil.copytree(
         ROOT / "examples" / example, workdir / example, ignore=shutil.ignore_patterns("tests", "__pycache__", "cdktf.out")
     )
-    run([python, "main.py", workdir / example / "out"], cwd=workdir / example)
-    return workdir / example / "out" / "stacks"
+    return workdir / example
+
+
+def synthesize(python: Path, example: str, workdir: Path) -> Path:
+    """A copy of examples/<example> outside the repository, synthesized with ``python`` for a real account."""
+    app = copy_example(example, workdir)
+    prefix = example.upper()
+    run([python, "main.py", app / "out"], cwd=app, **{f"{prefix}_ENV": "aws", f"{prefix}_STATE_BUCKET": f"{example}-tfstate"})
+    return app / "out" / "stacks"
 
 
 # --- the README's commands ------------------------------------------------------------------------
@@ -197,6 +210,15 @@ def test_orders_example_synthesizes_from_the_installed_library(consumer, tmp_pat
     (service,) = stack["resource"]["aws_ecs_service"].values()
     assert service["network_configuration"]["subnets"] == ["subnet-0a1b2c3d4e5f60101", "subnet-0a1b2c3d4e5f60102"]
     assert stack["terraform"]["required_version"] == ">= 1.10"
+
+
+def test_a_local_synth_without_the_devkit_says_what_to_install(consumer, tmp_path):
+    app = copy_example("orders", tmp_path)
+    result = subprocess.run(
+        [consumer, "main.py", app / "out"], cwd=app, env=clean_env(), capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode != 0
+    assert "ConfigError: ORDERS_ENV: got 'local'; needs cdktf-devkit" in result.stderr.strip().splitlines()[-1]
 
 
 def test_platform_example_synthesizes_from_the_installed_library(consumer, tmp_path):
@@ -338,7 +360,7 @@ def test_every_module_a_wheel_imports_comes_with_its_requirements(wheels, distri
     brought = requirement_closure(metadata(wheels[distribution]).get("Requires-Dist", []))
     missing = {
         module: providers.get(module, ["(not installed)"])
-        for module in imported_modules(wheels[distribution], PACKAGES[distribution])
+        for module in imported_modules(wheels[distribution], PACKAGES[distribution]) - OPTIONAL_IMPORTS[distribution]
         if not {d.lower().replace("_", "-") for d in providers.get(module, [])} & brought
     }
     assert missing == {}, f"{distribution} imports modules none of its requirements brings"

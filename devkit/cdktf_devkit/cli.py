@@ -8,7 +8,7 @@ import sys
 from . import deploy, toolchain
 from .errors import PrerequisiteError
 from .localaws import serve
-from .project import Project, load
+from .project import Project, load, target_of
 
 say = deploy.say
 
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         user_errors = project.user_errors
         if args.command == "scan":
             return cmd_scan(project, args.record)
-        target = project.target()
+        target = target_of(project)
         if args.command == "check":
             tools = toolchain.load()
             say(f"ok: terraform {tools.terraform}, cdktf {tools.cdktf}, providers from {tools.mirror or 'the registry'}")

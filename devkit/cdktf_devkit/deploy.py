@@ -39,7 +39,8 @@ def synth(tools: toolchain.Toolchain) -> None:
 
 def outputs_file(build_dir: Path, target: Target) -> Path:
     """Outputs of the last deploy, one file per target (a local AWS is known by its port)."""
-    return build_dir / (f"outputs-local-{target.local_port}.json" if target.is_local else "outputs-aws.json")
+    local = target.local_aws()
+    return build_dir / ("outputs-aws.json" if local is None else f"outputs-local-{local.port}.json")
 
 
 def print_outputs(path: Path) -> None:
@@ -101,16 +102,16 @@ def prepare(target: Target) -> toolchain.Toolchain:
     """Check prerequisites; for a local target start the local AWS and bootstrap state."""
     tools = toolchain.load()
     say(f"terraform {tools.terraform}; providers from {tools.mirror or 'the Terraform registry'}")
-    if target.is_local:
-        local = target.local_aws()
+    local = target.local_aws()
+    if local is not None:
         daemon = Daemon(tools.build_dir, local.port)
         if daemon.ensure_started():
             say(f"local AWS started on {local.endpoint} (log: {daemon.log_file})")
             forget_backend_settings(tools.synth_dir)
         else:
             say(f"local AWS already running on {local.endpoint}")
-        if bootstrap_state_bucket(local.client("s3"), target.state_bucket, target.region):
-            say(f"state bucket {target.state_bucket} created")
+        if bootstrap_state_bucket(local.client("s3"), local.state_bucket, local.region):
+            say(f"state bucket {local.state_bucket} created")
     return tools
 
 
@@ -185,7 +186,7 @@ def destroy(target: Target, stacks: list[str]) -> None:
 
 
 def bootstrap(target: Target) -> None:
-    if target.is_local:
+    if target.local_aws() is not None:
         prepare(target)
         return
     import boto3
@@ -199,10 +200,11 @@ def down(project: Project, target: Target, root: Path) -> None:
     if project.before_down is not None:
         for line in project.before_down(target):
             say(line)
-    if not target.is_local:
+    local = target.local_aws()
+    if local is None:
         say("the target is a real AWS account: nothing local to stop")
         return
-    daemon = Daemon(root / "build", target.local_port or 0)
+    daemon = Daemon(root / "build", local.port)
     result = daemon.stop()
     say(process_report("local AWS", result, daemon.pid_file))
 

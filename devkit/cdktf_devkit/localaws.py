@@ -3,7 +3,10 @@
 ``serve`` runs it in the foreground (``python -m cdktf_devkit serve-local-aws --port N``);
 ``LocalAws.start`` runs it as a child process and waits until it answers; ``Daemon`` keeps one in
 the background across commands with a pid file (``make up`` / ``make down``). ``LocalAwsSettings``
-holds everything a stack, a boto3 client or a subprocess needs to use it, as plain values.
+holds everything a stack, a boto3 client or a subprocess needs to use it, as plain values: the one
+place the provider and backend settings of the local AWS are written (``cdktf_fargate.Environment``
+takes them from here too). Importing this module loads the standard library only (the server's,
+pid files' and HTTP modules load when used), so an app's synth can afford it.
 """
 
 from __future__ import annotations
@@ -12,15 +15,15 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import pidfile
 from .errors import PrerequisiteError
 from .ports import HOST, free_port, port_is_free
+
+if TYPE_CHECKING:
+    from . import pidfile
 
 HEALTH_PATH = "/moto-api/"
 START_TIMEOUT_S = 60.0
@@ -72,7 +75,8 @@ class LocalAwsSettings:
     """Where the local AWS listens and how to talk to it: plain values for any cdktf app.
 
     ``provider_settings()`` are keyword arguments for ``AwsProvider``, ``backend_settings(key)``
-    for ``S3Backend``; ``env()`` the variables for a process using an AWS SDK or CLI."""
+    for ``S3Backend``; ``env()`` the variables for a process using an AWS SDK or CLI. Settings are
+    also a deployment target (``cdktf_devkit.project.Target``): the local AWS itself."""
 
     port: int
     """Port on 127.0.0.1."""
@@ -155,6 +159,10 @@ class LocalAwsSettings:
             config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
         )
 
+    def local_aws(self) -> LocalAwsSettings:
+        """Itself: as a deployment target (``project.Target``), these settings are the local AWS to start."""
+        return self
+
 
 def serve(port: int, compat_layer: bool = True) -> None:
     """Run the server in this process until interrupted. ``compat_layer=False`` serves plain moto,
@@ -176,6 +184,9 @@ def serve(port: int, compat_layer: bool = True) -> None:
 
 
 def is_healthy(port: int, timeout_s: float = 2.0) -> bool:
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(f"http://{HOST}:{port}{HEALTH_PATH}", timeout=timeout_s) as response:
             return response.status == 200
@@ -251,6 +262,8 @@ class Daemon:
 
     def ensure_started(self) -> bool:
         """Start unless our server is already up on this port. Returns True if it started one."""
+        from . import pidfile
+
         if pidfile.running_pid(self.pid_file) is not None:
             if is_healthy(self.port):
                 return False
@@ -262,4 +275,6 @@ class Daemon:
 
     def stop(self) -> pidfile.Check:
         """Stop our server if the pid file still names it; the result says what was found."""
+        from . import pidfile
+
         return pidfile.stop(self.pid_file)

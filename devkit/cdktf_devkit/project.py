@@ -8,6 +8,10 @@ names it as ``module:attribute`` in ``pyproject.toml``::
 
 (or with ``--project`` / ``CDKTF_DEVKIT_PROJECT``). Without one, the devkit deploys to a local AWS
 on port 5050 and does nothing app-specific.
+
+The target is any object with ``region``, ``state_bucket`` and ``local_aws()`` (``Target``): an app
+on ``cdktf_fargate`` returns its ``Environment``; any other app a ``LocalAwsSettings`` (the local
+AWS) or an ``AwsAccount``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from .errors import PrerequisiteError
 from .localaws import DEFAULT_REGION, LocalAwsSettings
@@ -29,33 +33,46 @@ Outputs = Mapping[str, Mapping[str, Any]]
 """Deploy outputs: stack name -> output name -> value."""
 
 
+DEFAULT_LOCAL_PORT = 5050
+
+
+@runtime_checkable
+class Target(Protocol):
+    """Where the stacks deploy, as the devkit needs to know it: region and state bucket, and the local AWS
+    to start (``local_aws()`` is None for a real account). ``cdktf_fargate.Environment``,
+    ``LocalAwsSettings`` and ``AwsAccount`` are targets."""
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def state_bucket(self) -> str: ...
+
+    def local_aws(self) -> LocalAwsSettings | None: ...
+
+
 @dataclass(frozen=True)
-class Target:
-    """Where the stacks deploy: the local AWS on a loopback port, or a real account (``local_port=None``)."""
+class AwsAccount:
+    """A real AWS account: the stacks' region and the state bucket ``bootstrap`` creates there."""
 
+    state_bucket: str
     region: str = DEFAULT_REGION
-    state_bucket: str = "tfstate-local"
-    local_port: int | None = 5050
 
-    @property
-    def is_local(self) -> bool:
-        return self.local_port is not None
+    def local_aws(self) -> None:
+        """None: nothing local to start."""
+        return None
 
-    @property
-    def name(self) -> str:
-        return "local" if self.is_local else "aws"
 
-    def local_aws(self) -> LocalAwsSettings:
-        if self.local_port is None:
-            raise PrerequisiteError("this target is a real AWS account, not the local AWS")
-        return LocalAwsSettings(port=self.local_port, region=self.region, state_bucket=self.state_bucket)
+def local_target() -> LocalAwsSettings:
+    """The default target: the local AWS on port 5050, region ``us-east-1``, state bucket ``tfstate-local``."""
+    return LocalAwsSettings(port=DEFAULT_LOCAL_PORT)
 
 
 @dataclass(frozen=True)
 class Project:
     """An app's hooks. Each hook returns lines to report (``==> line``); none is required."""
 
-    target: Callable[[], Target] = Target
+    target: Callable[[], Target] = local_target
     """Reads the app's own settings (environment variables, files) into a ``Target``. Default: local AWS on 5050."""
     after_up: Callable[[Target, Outputs], Iterable[str]] | None = None
     """Runs after every stack of ``up`` deployed, with every output: start what the app runs locally."""
@@ -65,6 +82,17 @@ class Project:
     """Synth variants the policy scan covers: name -> environment variables for the app's synth."""
     user_errors: tuple[type[BaseException], ...] = ()
     """The app's own exceptions for bad settings: reported as one line, like a missing prerequisite."""
+
+
+def target_of(project: Project) -> Target:
+    """The project's target, checked to be one."""
+    target = project.target()
+    if not isinstance(target, Target):
+        raise PrerequisiteError(
+            f"the project's target hook returned a {type(target).__name__}, not a cdktf_devkit.project.Target "
+            "(an object with region, state_bucket and local_aws())"
+        )
+    return target
 
 
 def load(spec: str | None, root: Path) -> Project:

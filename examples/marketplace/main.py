@@ -7,7 +7,7 @@
 - ``worker`` has no load balancer: it consumes the ``orders`` SQS queue on Fargate Spot (one on-demand
   task as a base) on ARM64, with a read-only root filesystem, and scales on memory.
 
-    python main.py [OUTDIR]     # synthesizes for MARKETPLACE_ENV (default: local)
+    python main.py [OUTDIR]     # synthesizes for MARKETPLACE_ENV (default: local; local needs cdktf-devkit installed too)
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ The Orders API has its own name, image repository and port, and reuses the VPC a
 in network.json instead of creating a network. Run it with the library installed
 (``pip install git+<this repository>`` or ``pip install <path>``):
 
-    python main.py            # synthesizes into cdktf.out/ for ORDERS_ENV (default: local)
+    python main.py            # synthesizes into cdktf.out/ for ORDERS_ENV (default: local; local needs cdktf-devkit installed too)
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Nothing here is TodoList's. The VPC and its subnets are found by lookup (tags ``
 accepts as they are. The ``payments`` service creates the cluster and serves TLS only; ``ledger``
 joins the same cluster. Names the example does not set derive from the construct path.
 
-    python main.py [OUTDIR]     # synthesizes for PLATFORM_ENV (default: local)
+    python main.py [OUTDIR]     # synthesizes for PLATFORM_ENV (default: local; local needs cdktf-devkit installed too)
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ starts the new tasks in the second target group, serves them on the test listene
 for five minutes, then the rest, and rolls back on a failed deployment or when the target groups answer 5xx
 or report unhealthy hosts. The old tasks are kept for 15 minutes after a successful release.
 
-    python main.py [OUTDIR]     # synthesizes for RELEASES_ENV (default: local)
+    python main.py [OUTDIR]     # synthesizes for RELEASES_ENV (default: local; local needs cdktf-devkit installed too)
 """
 
 from __future__ import annotations

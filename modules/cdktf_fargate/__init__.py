@@ -53,7 +53,7 @@ _EXPORTS = {
     "ApplicationLoadBalancedFargateService": "application_load_balanced",
     "ApplicationLoadBalancedFargateServiceConfig": "application_load_balanced",
     "Environment": "environment",
-    "Target": "environment",
+    "EnvironmentKind": "environment",
     "Network": "network",
     "ExistingNetwork": "network",
     "Pipeline": "pipeline",
@@ -78,7 +78,7 @@ if TYPE_CHECKING:
     from .cluster import Cluster, ClusterConfig, ExistingCluster
     from .container_repository import ContainerRepository, ContainerRepositoryConfig, TagMutability
     from .deployment import BlueGreenConfig, DeploymentAlarms, DeploymentStrategy, EcsBlueGreenDeployment, TrafficShifting
-    from .environment import Environment, Target
+    from .environment import Environment, EnvironmentKind
     from .errors import ConfigError
     from .fargate_service import CapacityProvider, CapacityProviderStrategy, FargateService, FargateServiceConfig
     from .load_balancer import (

@@ -6,9 +6,16 @@ state (with S3-native locking) and ``required_version`` (Terraform >= 1.10, whic
 all pointed at the chosen environment. The prefix is the app's: ``CDKTF_FARGATE_`` unless it passes
 another (an app passes its own, like ``MYAPP_``).
 
+The local AWS is the devkit's (``cdktf-devkit``): it runs it, so it holds the provider and backend
+settings that point a stack at it (``cdktf_devkit.localaws.LocalAwsSettings``: endpoints, dummy
+credentials, path-style S3), and ``local`` takes them from there. The library installs and synthesizes
+for ``aws`` without the devkit; ``local`` needs it installed beside the library. An ``Environment`` is
+also what the devkit's ``Project.target`` hook returns: it has the ``region``, ``state_bucket`` and
+``local_aws()`` of a ``cdktf_devkit.project.Target``.
+
 | variable | default | meaning |
 |---|---|---|
-| ``<prefix>ENV`` | ``local`` | ``local``: every endpoint is the local AWS; ``aws``: a real account |
+| ``<prefix>ENV`` | ``local`` | ``local``: every endpoint is the devkit's local AWS (needs ``cdktf-devkit``); ``aws``: a real account |
 | ``<prefix>REGION`` | ``AWS_REGION``, then ``us-east-1`` | region of the provider and the state bucket |
 | ``<prefix>LOCAL_AWS_PORT`` | ``5050`` | port of the local AWS on 127.0.0.1 (``local`` only) |
 | ``<prefix>STATE_BUCKET`` | ``<app>-tfstate-local`` for ``local`` (``cdktf-fargate-tfstate-local`` for the default prefix); required for ``aws`` | S3 bucket holding Terraform state |
@@ -30,6 +37,8 @@ from .errors import ConfigError
 if TYPE_CHECKING:
     from cdktf import TerraformStack
 
+    from cdktf_devkit.localaws import LocalAwsSettings
+
 LOCAL_HOST = "127.0.0.1"
 DEFAULT_LOCAL_PORT = 5050
 DEFAULT_SERVICE_PORT = 8080
@@ -45,48 +54,6 @@ def local_state_bucket(prefix: str) -> str:
 
 
 LOCAL_STATE_BUCKET = local_state_bucket(DEFAULT_PREFIX)
-LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are not secrets
-
-# Provider endpoint keys (AWS provider 5.100.0) pointed at the local AWS: the services the constructs use
-# and those a stack beside them commonly uses. A service missing here would be called on real AWS
-# (the devkit's list is the same; a test keeps them in step).
-LOCAL_SERVICES = (
-    "acm",
-    "apigateway",
-    "appautoscaling",
-    "cloudformation",
-    "cloudfront",
-    "cloudwatch",
-    "codebuild",
-    "codecommit",
-    "codepipeline",
-    "codestarconnections",
-    "dynamodb",
-    "ec2",
-    "ecr",
-    "ecs",
-    "efs",
-    "elasticache",
-    "elb",
-    "elbv2",
-    "events",
-    "firehose",
-    "iam",
-    "kinesis",
-    "kms",
-    "lambda",
-    "logs",
-    "rds",
-    "route53",
-    "s3",
-    "secretsmanager",
-    "sfn",
-    "sns",
-    "sqs",
-    "ssm",
-    "sts",
-)
-
 _REGION_PATTERN = r"[a-z]{2}(-[a-z]+)+-\d"
 
 
@@ -98,7 +65,9 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(name, text, "must be a port number between 1024 and 65535") from None
 
 
-class Target(str, Enum):
+class EnvironmentKind(str, Enum):
+    """What ``<prefix>ENV`` names: the devkit's local AWS, or a real account."""
+
     LOCAL = "local"
     AWS = "aws"
 
@@ -107,8 +76,8 @@ class Target(str, Enum):
 class Environment:
     """The deployment target of every stack in an app."""
 
-    target: Target = Target.LOCAL
-    """``local`` (the local AWS on loopback) or ``aws`` (a real account). Default ``local``."""
+    kind: EnvironmentKind = EnvironmentKind.LOCAL
+    """``local`` (the devkit's local AWS on loopback) or ``aws`` (a real account). Default ``local``."""
     region: str = DEFAULT_REGION
     """AWS region for resources and state. Default ``us-east-1``."""
     state_bucket: str | None = None
@@ -130,7 +99,7 @@ class Environment:
             "must be uppercase letters, digits and '_', ending with '_', like 'MYAPP_'",
         )
         v = self.variable
-        object.__setattr__(self, "target", _checks.one_of(v("ENV"), self.target, Target))
+        object.__setattr__(self, "kind", _checks.one_of(v("ENV"), self.kind, EnvironmentKind))
         _checks.matches(v("REGION"), self.region, _REGION_PATTERN, "must be an AWS region name like 'us-east-1'")
         if self.state_bucket is None:
             object.__setattr__(self, "state_bucket", local_state_bucket(self.variable_prefix))
@@ -154,17 +123,17 @@ class Environment:
         env = os.environ if environ is None else environ
         if not isinstance(prefix, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*_", prefix):
             raise ConfigError("prefix", prefix, "must be uppercase letters, digits and '_', ending with '_', like 'MYAPP_'")
-        target = env.get(f"{prefix}ENV", Target.LOCAL.value)
+        kind = env.get(f"{prefix}ENV", EnvironmentKind.LOCAL.value)
         region = env.get(f"{prefix}REGION") or env.get("AWS_REGION") or DEFAULT_REGION
         bucket = env.get(f"{prefix}STATE_BUCKET")
         if bucket is None:
-            if target == Target.AWS.value:
+            if kind == EnvironmentKind.AWS.value:
                 raise ConfigError(
                     f"{prefix}STATE_BUCKET", None, f"is required when {prefix}ENV=aws; run 'make bootstrap' to create one"
                 )
             bucket = local_state_bucket(prefix)
         return cls(
-            target=target,
+            kind=kind,
             region=region,
             state_bucket=bucket,
             local_port=_port(env, f"{prefix}LOCAL_AWS_PORT", DEFAULT_LOCAL_PORT),
@@ -174,7 +143,7 @@ class Environment:
 
     @property
     def is_local(self) -> bool:
-        return self.target is Target.LOCAL
+        return self.kind is EnvironmentKind.LOCAL
 
     @property
     def service_url(self) -> str:
@@ -184,54 +153,50 @@ class Environment:
     @property
     def endpoint(self) -> str | None:
         """URL of the local AWS, or None for a real account."""
-        return f"http://{LOCAL_HOST}:{self.local_port}" if self.is_local else None
+        local = self.local_aws()
+        return None if local is None else local.endpoint
+
+    def local_aws(self) -> LocalAwsSettings | None:
+        """The devkit's settings of the local AWS this environment deploys into; None for ``aws``.
+
+        They are what ``apply`` writes into the provider and the backend, and what the devkit starts
+        (as a ``cdktf_devkit.project.Target``). ``local`` raises :class:`ConfigError` when the devkit
+        is not installed, naming ``<prefix>ENV`` and what to do."""
+        if not self.is_local:
+            return None
+        try:
+            from cdktf_devkit.localaws import LocalAwsSettings
+        except ModuleNotFoundError as error:
+            if not (error.name or "").startswith("cdktf_devkit"):
+                raise
+            v = self.variable
+            raise ConfigError(
+                v("ENV"),
+                self.kind.value,
+                "needs cdktf-devkit, which runs the local AWS and holds its provider and backend settings: "
+                f"install it beside cdktf-fargate, or set {v('ENV')}=aws and {v('STATE_BUCKET')} for a real account",
+            ) from None
+        return LocalAwsSettings(port=self.local_port, region=self.region, state_bucket=self.state_bucket)
 
     def state_key(self, stack_name: str) -> str:
         return f"{stack_name}/terraform.tfstate"
 
     def apply(self, stack: TerraformStack, stack_name: str) -> None:
-        """Give ``stack`` its AWS provider and S3 backend for this environment, and require Terraform >= 1.10."""
+        """Give ``stack`` its AWS provider and S3 backend for this environment, and require Terraform >= 1.10.
+
+        ``local`` takes both from the devkit's ``LocalAwsSettings`` (see :meth:`local_aws`)."""
         # Imported here so that tools can read an Environment without loading jsii.
         from cdktf import S3Backend
         from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-        AwsProvider(stack, "aws", region=self.region, **self._provider_overrides())
-        S3Backend(
-            stack,
-            bucket=self.state_bucket,
-            key=self.state_key(stack_name),
-            region=self.region,
-            encrypt=True,
-            **self._backend_overrides(),
-        )
+        key = self.state_key(stack_name)
+        local = self.local_aws()
+        if local is None:
+            AwsProvider(stack, "aws", region=self.region)
+            S3Backend(stack, bucket=self.state_bucket, key=key, region=self.region, encrypt=True)
+        else:
+            AwsProvider(stack, "aws", **local.provider_settings())
+            S3Backend(stack, **local.backend_settings(key))
         # cdktf 0.21's S3Backend has no use_lockfile (S3-native locking, Terraform >= 1.10).
         stack.add_override("terraform.backend.s3.use_lockfile", True)
         stack.add_override("terraform.required_version", REQUIRED_TERRAFORM)
-
-    def _provider_overrides(self) -> dict:
-        if not self.is_local:
-            return {}
-        access_key, secret_key = LOCAL_CREDENTIALS
-        return {
-            "access_key": access_key,
-            "secret_key": secret_key,
-            "skip_credentials_validation": True,
-            "skip_metadata_api_check": "true",
-            "s3_use_path_style": True,
-            "endpoints": [{service: self.endpoint for service in LOCAL_SERVICES}],
-        }
-
-    def _backend_overrides(self) -> dict:
-        if not self.is_local:
-            return {}
-        access_key, secret_key = LOCAL_CREDENTIALS
-        return {
-            "access_key": access_key,
-            "secret_key": secret_key,
-            "skip_credentials_validation": True,
-            "skip_metadata_api_check": True,
-            "skip_region_validation": True,
-            "skip_requesting_account_id": True,
-            "use_path_style": True,
-            "endpoints": {"s3": self.endpoint, "sts": self.endpoint, "iam": self.endpoint},
-        }
