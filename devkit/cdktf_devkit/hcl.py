@@ -5,13 +5,18 @@ re-tokenizes JSON strings that carry interpolations, such as IAM policies and co
 definitions). Terraform JSON strings are already templates, so each value carries over as is; only
 the choice between ``name = value`` and a nested ``name { ... }`` block needs the provider's schema,
 which ``terraform providers schema -json`` prints offline once the provider is installed.
+
+``jsonencoded`` reads a ``${jsonencode(...)}`` that cdktf wrote back into data: the policy scan
+(``cdktf_devkit.scan``) hands checkov each such document as JSON.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +118,123 @@ def _quoted_end(text: str, start: int) -> int:
         else:
             i += 1
     raise ValueError(f"unterminated string literal in a template expression of {text!r}")
+
+
+JSONENCODE = "${jsonencode("
+HCL_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+Interpolation = Callable[[str], Any]
+
+
+def jsonencoded(value: Any, interpolation: Interpolation) -> Any:
+    """The argument of a template that is one ``${jsonencode(...)}`` call, as plain data (what
+    Terraform would encode, with each expression replaced by ``interpolation(its text)``); ``None``
+    for any other value. Reads what cdktf writes for ``Fn.jsonencode``: objects, tuples, quoted
+    strings, numbers, ``true``, ``false`` and ``null``. Any other expression in it (a reference such
+    as ``aws_s3_bucket.b.arn``, a function call), and each ``${...}`` inside a string, is handed to
+    ``interpolation``; literal ``$${`` and ``%%{`` come out as ``${`` and ``%{``."""
+    if not (isinstance(value, str) and value.startswith(JSONENCODE) and _expression_end(value, 2) == len(value)):
+        return None
+    decoded, end = _literal(value, len(JSONENCODE), interpolation)
+    return decoded if value[_blank_end(value, end) :] == ")}" else None
+
+
+def literal_text(text: str) -> str:
+    """``text`` as a template that means exactly ``text``: ``${`` and ``%{`` escaped."""
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def _blank_end(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def _literal(text: str, i: int, interpolation: Interpolation, stops: str = ",") -> tuple[Any, int]:
+    """(value, index just past it) of the HCL value starting at or after ``i``; a bare expression
+    ends at one of ``stops`` or at a closing bracket."""
+    i = _blank_end(text, i)
+    if text[i] == '"':
+        end = _quoted_end(text, i + 1)
+        return _template(text[i + 1 : end - 1], interpolation), end
+    if text[i] == "{":
+        return _collection(text, i + 1, "}", interpolation)
+    if text[i] == "[":
+        return _collection(text, i + 1, "]", interpolation)
+    end = _bare_end(text, i, stops)
+    bare = text[i:end].strip()
+    if stops != ",":  # an object key: a bare name is the name itself
+        return bare, end
+    if bare in ("true", "false", "null") or NUMBER.fullmatch(bare):
+        return json.loads(bare), end
+    return interpolation(bare), end
+
+
+def _collection(text: str, i: int, close: str, interpolation: Interpolation) -> tuple[Any, int]:
+    """An object (``{"key" = value, ...}``, ``:`` also separates) or a tuple, from just past its opening bracket."""
+    keys: list[Any] = []
+    values: list[Any] = []
+    i = _blank_end(text, i)
+    while text[i] != close:
+        if close == "}":
+            key, i = _literal(text, i, interpolation, stops="=:")
+            keys.append(key)
+            i = _blank_end(text, i) + 1  # past = or :
+        value, i = _literal(text, i, interpolation)
+        values.append(value)
+        i = _blank_end(text, i)
+        i = _blank_end(text, i + 1) if text[i] == "," else i
+    return (dict(zip(keys, values, strict=True)) if close == "}" else values), i + 1
+
+
+def _bare_end(text: str, i: int, stops: str) -> int:
+    """Index of the stop character or closing bracket, outside any bracket or string, that ends the
+    bare expression at ``i``."""
+    depth = 0
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            i = _quoted_end(text, i + 1)
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif char in stops and depth == 0:
+            return i
+        i += 1
+    raise ValueError(f"unterminated expression in {text!r}")
+
+
+def _template(body: str, interpolation: Interpolation) -> Any:
+    """The text of a quoted template (between its quotes) with escapes resolved; a template that is
+    one ``${...}`` is ``interpolation(expression)``, any other holds each as ``str(interpolation(...))``."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if body[i] == "\\":
+            if body[i + 1] in "uU":
+                width = 4 if body[i + 1] == "u" else 8
+                out.append(chr(int(body[i + 2 : i + 2 + width], 16)))
+                i += 2 + width
+            else:
+                out.append(HCL_ESCAPES.get(body[i + 1], body[i + 1]))
+                i += 2
+        elif body.startswith(("$${", "%%{"), i):
+            out.append(body[i + 1 : i + 3])
+            i += 3
+        elif body.startswith(("${", "%{"), i):
+            end = _expression_end(body, i + 2)
+            if i == 0 and end == len(body) and body[0] == "$":
+                return interpolation(body[2 : end - 1].strip())
+            out.append(str(interpolation(body[i + 2 : end - 1].strip())))
+            i = end
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
 
 
 def expression(value: Any, indent: str) -> str:

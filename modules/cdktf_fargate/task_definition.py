@@ -22,7 +22,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from . import _checks, _iam, _logs, _names
-from ._terraform import jsonencode
+from ._terraform import jsonencode, skip_check
 from ._tokens import is_unresolved
 from .errors import ConfigError
 from .refs import RepositoryRef
@@ -390,7 +390,7 @@ class FargateTaskDefinition(Construct):
         logs = _LogSettings(log_group_name, DataAwsRegion(self, "region").name)
         containers = [_main_container(config, f"{repository.url}:{config.image_tag}", logs)]
         containers += [_sidecar(sidecar, logs) for sidecar in config.sidecars]
-        return EcsTaskDefinition(
+        task = EcsTaskDefinition(
             self,
             "task",
             family=self._derived(_names.TASK_FAMILY, "task", self._name),
@@ -406,6 +406,11 @@ class FargateTaskDefinition(Construct):
             volume=[{"name": SCRATCH_VOLUME}] if config.read_only_root_filesystem else None,
             tags=self._tags,
         )
+        if not config.read_only_root_filesystem:
+            skip_check(task, "CKV_AWS_336", "read_only_root_filesystem=False in this configuration: the image may write anywhere")
+        elif config.sidecars:
+            skip_check(task, "CKV_AWS_336", "read_only_root_filesystem covers the main container; sidecars may write anywhere")
+        return task
 
 
 @dataclass(frozen=True)
