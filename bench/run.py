@@ -9,6 +9,7 @@ docs/BENCHMARKS.md together with the command that produced them.
     python bench/run.py synth    only the synth benchmark (bench/synth.py), only its section (make bench ONLY=synth)
     python bench/run.py deploy   only up, diff and destroy (bench/deploy.py), only its section (make bench ONLY=deploy)
     python bench/run.py apps     only two apps' tests in one pytest run against one run each (make bench ONLY=apps)
+    python bench/run.py gc       only one terraform plan with Go's default GC and the devkit's (make bench ONLY=gc)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import deploy as deploy_bench  # noqa: E402
 import load as load_bench  # noqa: E402
 import service as service_bench  # noqa: E402
 import synth as synth_bench  # noqa: E402
+import terraform_gc as gc_bench  # noqa: E402
 
 from cdktf_devkit import toolchain  # noqa: E402
 from cdktf_devkit.localaws import LocalAws  # noqa: E402
@@ -37,7 +39,7 @@ from cdktf_devkit.localaws import LocalAws  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PY = sys.executable
 REPORT = ROOT / "docs" / "BENCHMARKS.md"
-PARTS = ("synth", "deploy", "apps")  # what `bench/run.py PART` can run on its own
+PARTS = ("synth", "deploy", "apps", "gc")  # what `bench/run.py PART` can run on its own
 HEADER = [
     "# Benchmarks",
     "",
@@ -51,11 +53,13 @@ SYNTH = "Synth"
 UNIT_TIER = "Unit test tier with fast synth on and off"
 DEPLOY = "Deploy, diff and destroy against the local AWS"
 APPS = "Several apps in one pytest run"
+GC = "Terraform's garbage collector"
 SECTION_ORDER = (
     SYNTH,
     UNIT_TIER,
     DEPLOY,
     APPS,
+    GC,
     "Service: `GET /todos` under load",
     "Service under load with writes (DynamoDB store on the local AWS)",
     "What fast synth saves elsewhere",
@@ -216,6 +220,14 @@ def apps_section(command: str) -> list[str]:
     return section
 
 
+def gc_section(command: str) -> list[str]:
+    print("==> terraform plan with Go's default GC and with the devkit's GOGC, alternating", flush=True)
+    tools = toolchain.load(ROOT)
+    section = gc_bench.section(gc_bench.measure(tools, deploy_env(tools), RUNS), measured_line(command), RUNS)
+    print("\n".join(line for line in section if line.startswith("|")), flush=True)
+    return section
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -262,9 +274,13 @@ def main(argv: list[str]) -> None:
         command = "`make bench ONLY=apps` (`python bench/run.py apps`)"
         record({APPS: apps_section(command)})
         return
+    if argv == ["gc"]:
+        command = f"`make bench ONLY=gc` (`python bench/run.py gc`; `BENCH_RUNS={RUNS}`)"
+        record({GC: gc_section(command)})
+        return
 
     command = f"`make bench` (`python bench/run.py`; `BENCH_RUNS={RUNS}`)"
-    record({DEPLOY: deploy_section(command), APPS: apps_section(command)})
+    record({DEPLOY: deploy_section(command), APPS: apps_section(command), GC: gc_section(command)})
     tools = toolchain.load(ROOT)
     port = toolchain.free_port()
     env = tools.env(

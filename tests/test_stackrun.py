@@ -100,3 +100,10 @@ def test_progress_counts_each_resource_as_terraform_finishes_it():
     assert run.progress() == "S 2/3"
     run.read("Apply complete! Resources: 2 added, 1 changed, 0 destroyed.")
     assert run.summary() == "2 added, 1 changed, 0 destroyed"
+
+
+def test_terraform_runs_with_the_devkits_go_gc_target_unless_the_user_sets_one(tools, monkeypatch):
+    monkeypatch.delenv("GOGC", raising=False)
+    assert tools.env()["GOGC"] == toolchain.TERRAFORM_GOGC
+    monkeypatch.setenv("GOGC", "150")
+    assert tools.env()["GOGC"] == "150"
