@@ -103,3 +103,35 @@ def test_two_apps_in_one_run_each_get_their_own_synth_and_state_bucket(pytester)
     result.assert_outcomes(passed=2)
     buckets = dict(re.findall(r"(alpha|beta) state bucket (\S+)", result.stdout.str()))
     assert buckets == {"alpha": "tfstate-test", "beta": "tfstate-test-2"}
+
+
+NOTE_STACK = "Note"
+
+
+def note_app(settings, outdir):
+    """One stack with one output and no resource."""
+    from cdktf import App, S3Backend, TerraformOutput, TerraformStack
+
+    app = App(outdir=outdir)
+    stack = TerraformStack(app, NOTE_STACK)
+    S3Backend(stack, bucket=settings.state_bucket, key=f"{NOTE_STACK}.tfstate", region=settings.region)
+    TerraformOutput(stack, "note", value="as planned")
+    return app
+
+
+@pytest.mark.plan
+def test_apply_right_after_plan_applies_that_plan_and_a_pending_change_is_named(local_aws, tools, tmp_path):
+    from pathlib import Path
+
+    from cdktf_devkit.testing import Stacks, synthesize
+
+    stacks = Stacks(synthesize(note_app, local_aws, tmp_path / "cdktf.out"), tools, local_aws, tmp_path / "terraform")
+    assert stacks.plan(NOTE_STACK).outputs == {"note": "as planned"}
+    config = Path(stacks.terraform(NOTE_STACK).tfdir) / "cdk.tf.json"
+    config.write_text(config.read_text().replace('"as planned"', '"changed since"'))
+    assert stacks.apply(NOTE_STACK) == {"note": "as planned"}  # the saved plan, not a second one
+    with pytest.raises(AssertionError, match=f"{NOTE_STACK} does not plan clean: outputs change"):
+        stacks.assert_plans_clean(NOTE_STACK)
+    stacks.destroy(NOTE_STACK)
+    assert stacks.apply(NOTE_STACK) == {"note": "changed since"}  # a destroy in between: planned afresh
+    stacks.destroy(NOTE_STACK)

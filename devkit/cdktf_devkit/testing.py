@@ -139,6 +139,7 @@ class Stacks:
         self.synth, self.tools, self.local_aws, self.workdir = synth, tools, local_aws, workdir
         self.env = tools.env(local_aws.env())
         self._terraform: dict[str, Any] = {}
+        self._saved_plans: dict[str, Path] = {}  # stack -> plan file no apply or destroy has made stale
         self.applied: list[str] = []
 
     def terraform(self, stack: str) -> Any:
@@ -159,13 +160,17 @@ class Stacks:
     def plan(self, stack: str) -> Plan:
         """``terraform plan`` of ``stack`` against what is deployed. A stack that reads another's
         outputs needs that stack applied first (``apply``/``apply_all``)."""
-        terraform = self.terraform(stack)
-        return Plan(stack, self._run(stack, "plan", lambda: terraform.plan(output=True)))
+        plan_file, _ = self._plan(stack)
+        return self._show(stack, plan_file)
 
     def apply(self, stack: str) -> dict[str, Any]:
-        """``terraform apply`` of ``stack``; returns its outputs."""
+        """``terraform apply`` of ``stack``; returns its outputs. Right after ``plan(stack)`` (no apply or
+        destroy in between) it applies that saved plan, so what the test asserted is what is applied."""
         terraform = self.terraform(stack)
-        self._run(stack, "apply", lambda: terraform.apply())
+        saved = self._saved_plans.pop(stack, None)
+        arguments = ["-input=false", "-no-color", str(saved)] if saved else ["-input=false", "-no-color", "-auto-approve"]
+        self._run(stack, "apply", lambda: terraform.execute_command("apply", *arguments))
+        self._saved_plans.clear()
         if stack not in self.applied:
             self.applied.append(stack)
         return self.outputs(stack)
@@ -174,6 +179,7 @@ class Stacks:
         """``terraform destroy`` of ``stack``."""
         terraform = self.terraform(stack)
         self._run(stack, "destroy", lambda: terraform.destroy())
+        self._saved_plans.clear()
         if stack in self.applied:
             self.applied.remove(stack)
 
@@ -192,11 +198,28 @@ class Stacks:
         for stack in reversed(self.synth.order):
             self.destroy(stack)
 
-    def assert_plans_clean(self, stack: str) -> Plan:
+    def assert_plans_clean(self, stack: str) -> None:
         """Fail naming every pending change unless ``stack`` plans no change."""
-        plan = self.plan(stack)
-        assert plan.is_clean, f"{stack} does not plan clean: {plan.pending or 'outputs change'}"
-        return plan
+        plan_file, changed = self._plan(stack)
+        if changed:
+            plan = self._show(stack, plan_file)
+            raise AssertionError(f"{stack} does not plan clean: {plan.pending or 'outputs change'}")
+
+    def _plan(self, stack: str) -> tuple[Path, bool]:
+        """Plan ``stack`` into a saved plan file; (the file, whether anything would change)."""
+        terraform = self.terraform(stack)
+        plan_file = Path(terraform.tfdir) / "devkit.tfplan"
+        arguments = ["-input=false", "-no-color", "-detailed-exitcode", f"-out={plan_file}"]
+        result = self._run(stack, "plan", lambda: terraform.execute_command("plan", *arguments))
+        self._saved_plans[stack] = plan_file
+        return plan_file, result.retcode == 2
+
+    def _show(self, stack: str, plan_file: Path) -> Plan:
+        import tftest
+
+        terraform = self.terraform(stack)
+        shown = self._run(stack, "plan", lambda: terraform.execute_command("show", "-no-color", "-json", str(plan_file)))
+        return Plan(stack, tftest.TerraformPlanOutput(json.loads(shown.out)))
 
     def _run(self, stack: str, what: str, call: Callable[[], Any]) -> Any:
         import tftest
