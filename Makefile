@@ -70,22 +70,31 @@ format: install ## ruff check --fix and ruff format: fix what lint finds
 # rest rather than after it, in streams of their own (each with its own local AWS on its own ports);
 # each stream's output is printed whole when it ends.
 E2E_DEPLOY := tests/test_deploy_e2e.py
+E2E_STATE := tests/test_state_safety_e2e.py
+STREAMS := test-streams-unit test-streams-plan test-streams-e2e-deploy test-streams-e2e-state test-streams-e2e-other test-streams-examples
 
-test: ## install (Python and npm packages at once), lint, then four streams at once: the scan with the unit, app and plan tiers; the end-to-end deploy; the other end-to-end tests; each example's tests
+test: ## install (Python and npm packages at once), lint, then six streams at once: the scan with the unit tier; the app and plan tiers; the end-to-end deploy; the state-safety tests; the other end-to-end tests; each example's tests
 	@$(MAKE) --no-print-directory -j2 --output-sync=target install
 	@$(MAKE) --no-print-directory system-packages lint
-	@$(MAKE) --no-print-directory -j4 --output-sync=target test-streams-quick test-streams-e2e-deploy test-streams-e2e-other test-streams-examples
+	@$(MAKE) --no-print-directory -j6 --output-sync=target $(STREAMS)
 
-.PHONY: test-streams-quick test-streams-e2e-deploy test-streams-e2e-other test-streams-examples
-# The quick stream is CPU-bound and yields the processor to the end-to-end deploy, the longest stream.
-test-streams-quick: scan
-	@nice -n 10 $(PY) -m pytest -m "not e2e" tests
+.PHONY: $(STREAMS)
+# The two CPU-bound streams yield the processor to the end-to-end ones, whose waits they fill; being two,
+# they keep both cores busy once the end-to-end streams are done.
+test-streams-unit: scan
+	@nice -n 10 $(PY) -m pytest -m "unit and not e2e" tests
+
+test-streams-plan:
+	@nice -n 10 $(PY) -m pytest -m "not unit and not e2e" tests
 
 test-streams-e2e-deploy:
 	@$(PY) -m pytest -m e2e $(E2E_DEPLOY)
 
+test-streams-e2e-state:
+	@$(PY) -m pytest -m e2e $(E2E_STATE)
+
 test-streams-e2e-other:
-	@$(PY) -m pytest -m e2e --ignore=$(E2E_DEPLOY) tests
+	@$(PY) -m pytest -m e2e --ignore=$(E2E_DEPLOY) --ignore=$(E2E_STATE) tests
 
 # Every example in one session: each is its own app (its own synth and state bucket), one local AWS.
 test-streams-examples:
