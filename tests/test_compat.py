@@ -374,3 +374,17 @@ def test_a_rule_admitting_a_security_group_keeps_its_description(variant):
     (rule,) = [r for r in rules if not r["IsEgress"]]
     assert rule["ReferencedGroupInfo"]["GroupId"] == source
     assert rule.get("Description") == (None if kind == "plain" else "From the load balancer")
+
+
+def test_an_ec2_create_repeated_with_its_client_token_creates_once(variant):
+    kind, environment = variant
+    ec2 = boto3_client(environment, "ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    token = str(uuid.uuid4())
+    first, again = (ec2.create_route_table(VpcId=vpc_id, ClientToken=token)["RouteTable"]["RouteTableId"] for _ in range(2))
+    other = ec2.create_route_table(VpcId=vpc_id, ClientToken=str(uuid.uuid4()))["RouteTable"]["RouteTableId"]
+    tables = {
+        t["RouteTableId"] for t in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+    }
+    assert other not in (first, again) and {first, again, other} <= tables
+    assert (first == again) == (kind == "patched")

@@ -8,6 +8,7 @@ a test in tests/test_compat.py that fails without the patch.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,7 @@ def apply() -> None:
     _application_autoscaling_tagging()
     _codedeploy_delete_and_update()
     _security_group_rule_descriptions()
+    _ec2_client_token_idempotency()
     _applied = True
 
 
@@ -483,3 +485,40 @@ def _security_group_rule_descriptions() -> None:
         return self.ip_range.get("Description") or self.source_group.get("Description")
 
     security_groups.SecurityGroupRule.description = property(description)
+
+
+# EC2 creates the AWS provider sends with a ClientToken: (response module, class, method).
+EC2_IDEMPOTENT_CREATES = (
+    ("route_tables", "RouteTables", "create_route_table"),
+    ("nat_gateways", "NatGateways", "create_nat_gateway"),
+    ("vpcs", "VPCs", "create_vpc_endpoint"),
+    ("flow_logs", "FlowLogs", "create_flow_logs"),
+)
+
+
+def _ec2_client_token_idempotency() -> None:
+    """EC2 creates with a ClientToken: AWS answers a repeated request (same token) with what the first
+    one created; moto ignores the token and creates again. The AWS SDK repeats a request whose answer it
+    did not get (a connection reset on a busy machine), so an apply left a second route table behind that
+    Terraform did not know of, and the destroy then waited for minutes on DeleteVpc's DependencyViolation."""
+    import importlib
+
+    answered: dict[tuple[str, str, str, str], Any] = {}
+    lock = threading.Lock()
+
+    def idempotent(method: str, original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def create(self: Any) -> Any:
+            token = self._get_param("ClientToken")
+            if not token:
+                return original(self)
+            key = (self.current_account, self.region, method, token)
+            with lock:
+                if key not in answered:
+                    answered[key] = original(self)
+                return answered[key]
+
+        return create
+
+    for module, class_name, method in EC2_IDEMPOTENT_CREATES:
+        response_class = getattr(importlib.import_module(f"moto.ec2.responses.{module}"), class_name)
+        setattr(response_class, method, idempotent(method, getattr(response_class, method)))
