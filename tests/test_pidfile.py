@@ -99,3 +99,17 @@ def test_make_down_with_a_reused_pid_file_stops_nothing_and_says_so(sleeper):
     assert f"stale pid file {pid_files[1]}" in result.stdout
     assert sleeper.poll() is None
     assert not any(pid_file.exists() for pid_file in pid_files)
+
+
+def test_our_local_aws_that_answers_late_is_kept_not_restarted(tmp_path, monkeypatch):
+    """On a busy machine the health check of a running local AWS can take seconds: ``make diff``
+    must use it, not stop it (and every deployed resource with it) to start another."""
+    from cdktf_devkit import localaws
+    from cdktf_devkit import pidfile as pidfile_module
+
+    answers = iter([False, False, False, True])
+    monkeypatch.setattr(localaws, "is_healthy", lambda port, timeout_s=2.0: next(answers))
+    monkeypatch.setattr(pidfile_module, "running_pid", lambda pid_file: 4242)
+    monkeypatch.setattr(localaws.Daemon, "stop", lambda self: pytest.fail("stopped a local AWS that was only slow"))
+    monkeypatch.setattr(localaws.time, "sleep", lambda seconds: None)
+    assert localaws.Daemon(tmp_path, 5999).ensure_started() is False

@@ -194,6 +194,16 @@ def is_healthy(port: int, timeout_s: float = 2.0) -> bool:
         return False
 
 
+def answers_within(port: int, seconds: float) -> bool:
+    """Whether the server on ``port`` answers its health check within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not is_healthy(port):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 @dataclass
 class LocalAws:
     """A local AWS server process started by this process."""
@@ -265,7 +275,7 @@ class Daemon:
         from . import pidfile
 
         if pidfile.running_pid(self.pid_file) is not None:
-            if is_healthy(self.port):
+            if answers_within(self.port, START_TIMEOUT_S):  # a busy machine answers late: never stop it for that
                 return False
             self.stop()
         server = LocalAws.start(self.port, self.log_file)
