@@ -136,5 +136,5 @@ down: ## stop the local AWS (its resources and state go with it)
 bootstrap: install ## create the Terraform state bucket (TODOLIST_ENV=aws for a real account)
 	@$(DEVKIT) bootstrap
 
-bench: install $(if $(filter synth,$(ONLY)),,system-packages) ## run the benchmarks and record them in docs/BENCHMARKS.md (ONLY=synth: just synth against AWS CDK; ONLY=deploy: up, diff and destroy; ONLY=apps: two apps in one pytest run; ONLY=gc: terraform plan with and without the devkit's GOGC)
+bench: install $(if $(filter synth,$(ONLY)),,system-packages) ## run the benchmarks and record them in docs/BENCHMARKS.md (ONLY=synth: just synth against AWS CDK; ONLY=deploy: up, diff and destroy; ONLY=apps: two apps in one pytest run; ONLY=gc: terraform plan with and without the devkit's GOGC; ONLY=test: make test on a fresh clone)
 	@$(PY) bench/run.py $(ONLY)

@@ -10,6 +10,7 @@ docs/BENCHMARKS.md together with the command that produced them.
     python bench/run.py deploy   only up, diff and destroy (bench/deploy.py), only its section (make bench ONLY=deploy)
     python bench/run.py apps     only two apps' tests in one pytest run against one run each (make bench ONLY=apps)
     python bench/run.py gc       only one terraform plan with Go's default GC and the devkit's (make bench ONLY=gc)
+    python bench/run.py test     only `make test` on a fresh clone, by stream (make bench ONLY=test)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import deploy as deploy_bench  # noqa: E402
 import load as load_bench  # noqa: E402
+import make_test as make_test_bench  # noqa: E402
 import service as service_bench  # noqa: E402
 import synth as synth_bench  # noqa: E402
 import terraform_gc as gc_bench  # noqa: E402
@@ -39,7 +41,7 @@ from cdktf_devkit.localaws import LocalAws  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PY = sys.executable
 REPORT = ROOT / "docs" / "BENCHMARKS.md"
-PARTS = ("synth", "deploy", "apps", "gc")  # what `bench/run.py PART` can run on its own
+PARTS = ("synth", "deploy", "apps", "gc", "test")  # what `bench/run.py PART` can run on its own
 HEADER = [
     "# Benchmarks",
     "",
@@ -54,12 +56,14 @@ UNIT_TIER = "Unit test tier with fast synth on and off"
 DEPLOY = "Deploy, diff and destroy against the local AWS"
 APPS = "Several apps in one pytest run"
 GC = "Terraform's garbage collector"
+MAKE_TEST = "`make test` on a fresh clone"
 SECTION_ORDER = (
     SYNTH,
     UNIT_TIER,
     DEPLOY,
     APPS,
     GC,
+    MAKE_TEST,
     "Service: `GET /todos` under load",
     "Service under load with writes (DynamoDB store on the local AWS)",
     "What fast synth saves elsewhere",
@@ -273,6 +277,13 @@ def main(argv: list[str]) -> None:
     if argv == ["apps"]:
         command = "`make bench ONLY=apps` (`python bench/run.py apps`)"
         record({APPS: apps_section(command)})
+        return
+    if argv == ["test"]:
+        command = "`make bench ONLY=test` (`python bench/run.py test`)"
+        print("==> make test on a fresh clone of HEAD", flush=True)
+        section = make_test_bench.section(make_test_bench.measure(), measured_line(command))
+        print("\n".join(line for line in section if line.startswith("|")), flush=True)
+        record({MAKE_TEST: section})
         return
     if argv == ["gc"]:
         command = f"`make bench ONLY=gc` (`python bench/run.py gc`; `BENCH_RUNS={RUNS}`)"
