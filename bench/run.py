@@ -232,6 +232,13 @@ def gc_section(command: str) -> list[str]:
     return section
 
 
+def make_test_section(command: str) -> list[str]:
+    print("==> make test on a fresh clone of HEAD", flush=True)
+    section = make_test_bench.section(make_test_bench.measure(), measured_line(command))
+    print("\n".join(line for line in section if line.startswith("|")), flush=True)
+    return section
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -280,10 +287,7 @@ def main(argv: list[str]) -> None:
         return
     if argv == ["test"]:
         command = "`make bench ONLY=test` (`python bench/run.py test`)"
-        print("==> make test on a fresh clone of HEAD", flush=True)
-        section = make_test_bench.section(make_test_bench.measure(), measured_line(command))
-        print("\n".join(line for line in section if line.startswith("|")), flush=True)
-        record({MAKE_TEST: section})
+        record({MAKE_TEST: make_test_section(command)})
         return
     if argv == ["gc"]:
         command = f"`make bench ONLY=gc` (`python bench/run.py gc`; `BENCH_RUNS={RUNS}`)"

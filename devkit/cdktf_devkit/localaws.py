@@ -23,6 +23,8 @@ from .errors import PrerequisiteError
 from .ports import HOST, free_port, port_is_free
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from . import pidfile
 
 HEALTH_PATH = "/moto-api/"
@@ -194,11 +196,12 @@ def is_healthy(port: int, timeout_s: float = 2.0) -> bool:
         return False
 
 
-def answers_within(port: int, seconds: float) -> bool:
-    """Whether the server on ``port`` answers its health check within ``seconds``."""
+def answers_within(port: int, seconds: float, alive: Callable[[], bool] = lambda: True) -> bool:
+    """Whether the server on ``port`` answers its health check within ``seconds`` (giving up once
+    ``alive`` says its process is gone)."""
     deadline = time.monotonic() + seconds
     while not is_healthy(port):
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline or not alive():
             return False
         time.sleep(0.2)
     return True
@@ -240,13 +243,10 @@ class LocalAws:
         return cls.start(free_port(), log_path, compat_layer)
 
     def wait_healthy(self, log_path: Path) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise PrerequisiteError(f"local AWS exited with code {self.process.returncode} during start; see {log_path}")
-            if is_healthy(self.port):
-                return
-            time.sleep(0.2)
+        if answers_within(self.port, START_TIMEOUT_S, alive=lambda: self.process is None or self.process.poll() is None):
+            return
+        if self.process is not None and self.process.poll() is not None:
+            raise PrerequisiteError(f"local AWS exited with code {self.process.returncode} during start; see {log_path}")
         self.stop()
         raise PrerequisiteError(f"local AWS did not answer on port {self.port} within {START_TIMEOUT_S:.0f} s; see {log_path}")
 
