@@ -1,14 +1,14 @@
 """The exit paths off cdktf, both valid: every stack written as plain Terraform (HCL) by cdktf's own
 converter (``cdktf synth --hcl``, the pinned CLI) and by ours (``make hcl``, ``cdktf_devkit.hcl``),
-each one initialised and validated by Terraform; ours in Terraform's canonical format; every stack
-requires Terraform >= 1.10 (S3-native state locking needs it)."""
+each one initialised and validated by Terraform (every stack at once, as modules of one root); ours in
+Terraform's canonical format; every stack requires Terraform >= 1.10 (S3-native state locking needs it)."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -25,39 +25,43 @@ REQUIRED_TERRAFORM = ">= 1.10"
 CDKTF_CLI = ROOT / "node_modules" / ".bin" / "cdktf"
 
 
-def init_and_validate(tools, env: dict[str, str], directory: Path) -> dict:
-    """``terraform init -backend=false`` then ``terraform validate -json`` in ``directory``: the
-    validate report, or ``{"error": ...}`` when a step failed to run."""
-    init = subprocess.run(
-        [tools.terraform, "init", "-backend=false", "-input=false", "-no-color"],
-        cwd=directory,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+BACKEND_IN_A_MODULE = "Backend configuration ignored"
+
+
+def validate_as_modules(tools, env: dict[str, str], root: Path, modules: dict[str, Path]) -> dict[str, dict]:
+    """Every directory called as a module of one root configuration, then one ``terraform init
+    -backend=false`` and one ``terraform validate -json``: the provider's schema is loaded twice in
+    all, not twice per stack. Terraform validates a called module as it would a root module; it only
+    warns that a module's backend block is ignored (that warning is left out here). Returns each
+    module's validate report, or ``{"error": ...}`` for every module when a step failed to run."""
+    sources = {name: module_source(root, directory) for name, directory in modules.items()}
+    (root / "main.tf").write_text("".join(f'module "{name}" {{\n  source = "{source}"\n}}\n' for name, source in sources.items()))
+
+    def run(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run([tools.terraform, *command], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+
+    init = run("init", "-backend=false", "-input=false", "-no-color")
     if init.returncode != 0:
-        return {
-            "valid": False,
-            "error": f"terraform init exited {init.returncode}:\n{init.stdout[-3000:]}\n{init.stderr[-3000:]}",
-        }
-    validate = subprocess.run(
-        [tools.terraform, "validate", "-json", "-no-color"], cwd=directory, env=env, capture_output=True, text=True, timeout=300
-    )
+        error = f"terraform init exited {init.returncode}:\n{init.stdout[-3000:]}\n{init.stderr[-3000:]}"
+        return dict.fromkeys(modules, {"valid": False, "error": error})
+    validate = run("validate", "-json", "-no-color")
     try:
-        return json.loads(validate.stdout)
-    except ValueError:
-        return {
-            "valid": False,
-            "error": f"terraform validate exited {validate.returncode}:\n{validate.stdout[-3000:]}\n{validate.stderr[-3000:]}",
-        }
+        diagnostics = [d for d in json.loads(validate.stdout)["diagnostics"] if d["summary"] != BACKEND_IN_A_MODULE]
+    except (ValueError, KeyError):
+        error = f"terraform validate exited {validate.returncode}:\n{validate.stdout[-3000:]}\n{validate.stderr[-3000:]}"
+        return dict.fromkeys(modules, {"valid": False, "error": error})
+    return {name: module_report(diagnostics, source) for name, source in sources.items()}
 
 
-def validate_all(tools, env: dict[str, str], directories: dict[str, Path]) -> dict[str, dict]:
-    """Every stack at once (three at a time: each validate loads the provider schema)."""
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        reports = pool.map(lambda d: init_and_validate(tools, env, d), directories.values())
-        return dict(zip(directories, reports, strict=True))
+def module_source(root: Path, directory: Path) -> str:
+    relative = os.path.relpath(directory, root)
+    return relative if relative.startswith("../") else f"./{relative}"
+
+
+def module_report(diagnostics: list[dict], source: str) -> dict:
+    """The diagnostics in one module's files (one without a file, if any, counts for every module)."""
+    mine = [d for d in diagnostics if "range" not in d or Path(d["range"]["filename"]).parent == Path(source)]
+    return {"valid": not any(d["severity"] == "error" for d in mine), "diagnostics": mine}
 
 
 def problems(report: dict, severity: str = "error") -> str:
@@ -83,8 +87,29 @@ def hcl_dir(synth, tools, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def hcl_reports(hcl_dir, tools, tf_env):
-    return validate_all(tools, tf_env, {stack: hcl_dir / "stacks" / stack for stack in STACKS})
+def reports(hcl_dir, cdktf_hcl_dir, tools, tf_env, tmp_path_factory) -> dict[str, dict]:
+    """Both converters' stacks validated at once, as modules "make-hcl-<stack>" and "cdktf-hcl-<stack>"."""
+    written = {"make-hcl": hcl_dir, "cdktf-hcl": cdktf_hcl_dir}
+    modules = {f"{converter}-{stack}": out / "stacks" / stack for converter, out in written.items() for stack in STACKS}
+    modules["broken"] = broken_module(tmp_path_factory)
+    return validate_as_modules(tools, tf_env, tmp_path_factory.mktemp("root"), modules)
+
+
+def broken_module(tmp_path_factory) -> Path:
+    """A module with one error, validated beside the stacks: the error must be its own and no other's."""
+    directory = tmp_path_factory.mktemp("broken")
+    (directory / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket_name = "no-such-argument"\n}\n')
+    return directory
+
+
+def test_an_error_in_one_module_is_reported_for_that_module_only(reports):
+    assert "Unsupported argument" in problems(reports["broken"])
+    assert [name for name, report in reports.items() if not report["valid"]] == ["broken"]
+
+
+@pytest.fixture(scope="module")
+def hcl_reports(reports):
+    return {stack: reports[f"make-hcl-{stack}"] for stack in STACKS}
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -156,8 +181,8 @@ def cdktf_hcl_dir(tools, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cdktf_hcl_reports(cdktf_hcl_dir, tools, tf_env):
-    return validate_all(tools, tf_env, {stack: cdktf_hcl_dir / "stacks" / stack for stack in STACKS})
+def cdktf_hcl_reports(reports):
+    return {stack: reports[f"cdktf-hcl-{stack}"] for stack in STACKS}
 
 
 def test_cdktf_synth_hcl_writes_every_stack_in_native_syntax_only(cdktf_hcl_dir):
