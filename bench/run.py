@@ -10,6 +10,7 @@ docs/BENCHMARKS.md together with the command that produced them.
     python bench/run.py deploy   only up, diff and destroy (bench/deploy.py), only its section (make bench ONLY=deploy)
     python bench/run.py apps     only two apps' tests in one pytest run against one run each (make bench ONLY=apps)
     python bench/run.py gc       only one terraform plan with Go's default GC and the devkit's (make bench ONLY=gc)
+    python bench/run.py endpoints  only one terraform plan with the provider's endpoints block and without (make bench ONLY=endpoints)
     python bench/run.py test     only `make test` on a fresh clone, by stream (make bench ONLY=test)
 """
 
@@ -31,17 +32,18 @@ sys.path.insert(0, str(ROOT / "bench"))
 import deploy as deploy_bench  # noqa: E402
 import load as load_bench  # noqa: E402
 import make_test as make_test_bench  # noqa: E402
+import provider_endpoints as endpoints_bench  # noqa: E402
 import service as service_bench  # noqa: E402
 import synth as synth_bench  # noqa: E402
 import terraform_gc as gc_bench  # noqa: E402
 
 from cdktf_devkit import toolchain  # noqa: E402
-from cdktf_devkit.localaws import LocalAws  # noqa: E402
+from cdktf_devkit.localaws import LocalAws, LocalAwsSettings  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PY = sys.executable
 REPORT = ROOT / "docs" / "BENCHMARKS.md"
-PARTS = ("synth", "deploy", "apps", "gc", "test")  # what `bench/run.py PART` can run on its own
+PARTS = ("synth", "deploy", "apps", "gc", "endpoints", "test")  # what `bench/run.py PART` can run on its own
 HEADER = [
     "# Benchmarks",
     "",
@@ -56,6 +58,7 @@ UNIT_TIER = "Unit test tier with fast synth on and off"
 DEPLOY = "Deploy, diff and destroy against the local AWS"
 APPS = "Several apps in one pytest run"
 GC = "Terraform's garbage collector"
+ENDPOINTS = "The AWS provider's endpoints"
 MAKE_TEST = "`make test` on a fresh clone"
 SECTION_ORDER = (
     SYNTH,
@@ -63,6 +66,7 @@ SECTION_ORDER = (
     DEPLOY,
     APPS,
     GC,
+    ENDPOINTS,
     MAKE_TEST,
     "Service: `GET /todos` under load",
     "Service under load with writes (DynamoDB store on the local AWS)",
@@ -198,10 +202,12 @@ def unit_tier_section(command: str) -> list[str]:
 
 def deploy_env(tools: toolchain.Toolchain) -> dict[str, str]:
     """A local AWS and service of the benchmark's own, and a synth directory that keeps the user's."""
+    local_aws = LocalAwsSettings(port=toolchain.free_port())
     return tools.env(
         {
+            **local_aws.env(),
             "TODOLIST_ENV": "local",
-            "TODOLIST_LOCAL_AWS_PORT": str(toolchain.free_port()),
+            "TODOLIST_LOCAL_AWS_PORT": str(local_aws.port),
             "TODOLIST_SERVICE_PORT": str(toolchain.free_port()),
             "CDKTF_DEVKIT_OUT": "build/bench/cdktf.out",
         }
@@ -228,6 +234,15 @@ def gc_section(command: str) -> list[str]:
     print("==> terraform plan with Go's default GC and with the devkit's GOGC, alternating", flush=True)
     tools = toolchain.load(ROOT)
     section = gc_bench.section(gc_bench.measure(tools, deploy_env(tools), RUNS), measured_line(command), RUNS)
+    print("\n".join(line for line in section if line.startswith("|")), flush=True)
+    return section
+
+
+def endpoints_section(command: str) -> list[str]:
+    print("==> terraform plan with the provider's endpoints block and with AWS_ENDPOINT_URL, alternating", flush=True)
+    tools = toolchain.load(ROOT)
+    figures = endpoints_bench.measure(tools, deploy_env(tools), RUNS)
+    section = endpoints_bench.section(figures, measured_line(command), RUNS)
     print("\n".join(line for line in section if line.startswith("|")), flush=True)
     return section
 
@@ -293,9 +308,20 @@ def main(argv: list[str]) -> None:
         command = f"`make bench ONLY=gc` (`python bench/run.py gc`; `BENCH_RUNS={RUNS}`)"
         record({GC: gc_section(command)})
         return
+    if argv == ["endpoints"]:
+        command = f"`make bench ONLY=endpoints` (`python bench/run.py endpoints`; `BENCH_RUNS={RUNS}`)"
+        record({ENDPOINTS: endpoints_section(command)})
+        return
 
     command = f"`make bench` (`python bench/run.py`; `BENCH_RUNS={RUNS}`)"
-    record({DEPLOY: deploy_section(command), APPS: apps_section(command), GC: gc_section(command)})
+    record(
+        {
+            DEPLOY: deploy_section(command),
+            APPS: apps_section(command),
+            GC: gc_section(command),
+            ENDPOINTS: endpoints_section(command),
+        }
+    )
     tools = toolchain.load(ROOT)
     port = toolchain.free_port()
     env = tools.env(

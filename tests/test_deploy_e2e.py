@@ -43,8 +43,9 @@ class Up:
             f"{ENV_PREFIX}LOCAL_AWS_PORT": str(free_port()),
             f"{ENV_PREFIX}SERVICE_PORT": str(free_port()),
         }
-        self.env = {**toolchain.load(ROOT).env(), **variables, "CDKTF_DEVKIT_OUT": str(self.synth_dir)}
         self.environment = environment_of(variables)
+        target = self.environment.local_aws().env()  # plain terraform of these stacks needs the endpoint
+        self.env = {**toolchain.load(ROOT).env(), **target, **variables, "CDKTF_DEVKIT_OUT": str(self.synth_dir)}
         self.service_port = self.environment.service_port
 
     def devkit(self, *args: str) -> str:

@@ -4,6 +4,7 @@ and what a failed stack prints."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -11,6 +12,8 @@ import pytest
 
 from cdktf_devkit import stackrun, toolchain
 from cdktf_devkit.deploy import reversed_dependencies, selected
+from cdktf_devkit.localaws import LocalAwsSettings
+from cdktf_devkit.project import AwsAccount, terraform_env
 
 pytestmark = pytest.mark.plan
 
@@ -107,3 +110,11 @@ def test_terraform_runs_with_the_devkits_go_gc_target_unless_the_user_sets_one(t
     assert tools.env()["GOGC"] == toolchain.TERRAFORM_GOGC
     monkeypatch.setenv("GOGC", "150")
     assert tools.env()["GOGC"] == "150"
+
+
+def test_terraform_and_env_sh_get_the_local_aws_endpoint_and_nothing_for_a_real_account(tools, tmp_path):
+    targeted = dataclasses.replace(tools, target_env=terraform_env(LocalAwsSettings(port=5999)))
+    assert targeted.env()["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5999"
+    toolchain.write_env_script(targeted)
+    assert 'AWS_ENDPOINT_URL="http://127.0.0.1:5999"' in (tmp_path / "build" / "env.sh").read_text()
+    assert terraform_env(AwsAccount(state_bucket="acme-tfstate")) == {}

@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_scan(project, args.record)
         target = target_of(project)
         if args.command == "check":
-            tools = toolchain.load()
+            tools = deploy.tools_for(target)
             say(f"ok: terraform {tools.terraform}, cdktf {tools.cdktf}, providers from {tools.mirror or 'the registry'}")
         elif args.command == "bootstrap":
             deploy.bootstrap(target)
@@ -117,16 +117,16 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "destroy":
             deploy.destroy(target, args.stacks)
         elif args.command == "synth":
-            deploy.synth(toolchain.load())
+            deploy.synth(deploy.tools_for(target))
         elif args.command == "hcl":
             from . import hcl
 
-            tools = toolchain.load()
+            tools = deploy.tools_for(target)
             deploy.synth(tools)
             for path in hcl.write_stacks(tools, tools.synth_dir, tools.root / args.output):
                 say(f"wrote {path.relative_to(tools.root)}")
         elif args.command == "outputs":
-            deploy.print_outputs(deploy.outputs_file(toolchain.load().build_dir, target))
+            deploy.print_outputs(deploy.outputs_file(deploy.tools_for(target).build_dir, target))
         elif args.command == "down":
             deploy.down(project, target, toolchain.project_root())
     except PrerequisiteError as error:

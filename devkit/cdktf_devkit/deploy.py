@@ -17,7 +17,7 @@ from typing import Any
 from . import stackrun, toolchain
 from .bootstrap import bootstrap_state_bucket
 from .localaws import Daemon
-from .project import Project, Target
+from .project import Project, Target, terraform_env
 
 
 def say(message: str) -> None:
@@ -98,9 +98,17 @@ def forget_backend_settings(synth_dir: Path) -> None:
         shutil.rmtree(cached)
 
 
+def tools_for(target: Target) -> toolchain.Toolchain:
+    """The toolchain, with what the target's stacks need in Terraform's environment; build/env.sh
+    gets the same, for cdktf and terraform by hand."""
+    tools = toolchain.load(target_env=terraform_env(target))
+    toolchain.write_env_script(tools)
+    return tools
+
+
 def prepare(target: Target) -> toolchain.Toolchain:
     """Check prerequisites; for a local target start the local AWS and bootstrap state."""
-    tools = toolchain.load()
+    tools = tools_for(target)
     say(f"terraform {tools.terraform}; providers from {tools.mirror or 'the Terraform registry'}")
     local = target.local_aws()
     if local is not None:

@@ -32,53 +32,15 @@ START_TIMEOUT_S = 60.0
 DEFAULT_REGION = "us-east-1"
 LOCAL_CREDENTIALS = ("test", "test")  # the local AWS accepts any key; these are not secrets
 
-# AWS provider (5.x) endpoint keys pointed at the local AWS: every service moto serves that a
-# container or web stack commonly uses. A service missing here would be called on real AWS.
-PROVIDER_ENDPOINT_SERVICES = (
-    "acm",
-    "apigateway",
-    "appautoscaling",
-    "cloudformation",
-    "cloudfront",
-    "cloudwatch",
-    "codebuild",
-    "codecommit",
-    "codepipeline",
-    "codestarconnections",
-    "dynamodb",
-    "ec2",
-    "ecr",
-    "ecs",
-    "efs",
-    "elasticache",
-    "elb",
-    "elbv2",
-    "events",
-    "firehose",
-    "iam",
-    "kinesis",
-    "kms",
-    "lambda",
-    "logs",
-    "rds",
-    "route53",
-    "s3",
-    "secretsmanager",
-    "sfn",
-    "sns",
-    "sqs",
-    "ssm",
-    "sts",
-)
-
 
 @dataclass(frozen=True)
 class LocalAwsSettings:
     """Where the local AWS listens and how to talk to it: plain values for any cdktf app.
 
     ``provider_settings()`` are keyword arguments for ``AwsProvider``, ``backend_settings(key)``
-    for ``S3Backend``; ``env()`` the variables for a process using an AWS SDK or CLI. Settings are
-    also a deployment target (``cdktf_devkit.project.Target``): the local AWS itself."""
+    for ``S3Backend``; ``env()`` the variables for a process using an AWS SDK or CLI, Terraform among
+    them: the AWS provider finds the local AWS by ``AWS_ENDPOINT_URL`` there. Settings are also a
+    deployment target (``cdktf_devkit.project.Target``): the local AWS itself."""
 
     port: int
     """Port on 127.0.0.1."""
@@ -97,13 +59,13 @@ class LocalAwsSettings:
         """(access key, secret key): any value works against the local AWS."""
         return LOCAL_CREDENTIALS
 
-    @property
-    def endpoints(self) -> dict[str, str]:
-        """The AWS provider's ``endpoints`` mapping: every key in ``PROVIDER_ENDPOINT_SERVICES`` -> ``endpoint``."""
-        return {service: self.endpoint for service in PROVIDER_ENDPOINT_SERVICES}
-
     def provider_settings(self) -> dict[str, Any]:
-        """Keyword arguments for cdktf's ``AwsProvider`` (and its JSON): region, credentials, endpoints."""
+        """Keyword arguments for cdktf's ``AwsProvider`` (and its JSON): region, credentials, path-style S3.
+
+        No ``endpoints``: Terraform runs with ``env()``, whose ``AWS_ENDPOINT_URL`` sends every service
+        to the local AWS. An ``endpoints`` block, even of one service, costs the AWS provider 5.100.0
+        about 4 CPU-seconds in each of its processes that validates or plans (two per plan), about
+        two thirds of a plan's CPU (docs/BENCHMARKS.md, "The AWS provider's endpoints")."""
         access_key, secret_key = self.credentials
         return {
             "region": self.region,
@@ -112,7 +74,6 @@ class LocalAwsSettings:
             "skip_credentials_validation": True,
             "skip_metadata_api_check": "true",
             "s3_use_path_style": True,
-            "endpoints": [self.endpoints],
         }
 
     def backend_settings(self, key: str) -> dict[str, Any]:
@@ -136,7 +97,8 @@ class LocalAwsSettings:
         }
 
     def env(self) -> dict[str, str]:
-        """Variables that point an AWS SDK or CLI in a subprocess at the local AWS."""
+        """Variables that point an AWS SDK or CLI in a subprocess at the local AWS: every Terraform
+        process of a stack built with ``provider_settings()`` needs them."""
         access_key, secret_key = self.credentials
         return {
             "AWS_ENDPOINT_URL": self.endpoint,

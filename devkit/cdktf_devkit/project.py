@@ -63,6 +63,13 @@ class AwsAccount:
         return None
 
 
+def terraform_env(target: Target) -> dict[str, str]:
+    """What every Terraform process of the target's stacks needs in its environment: the local AWS's
+    ``env()`` (its endpoint above all), or nothing for a real account."""
+    local = target.local_aws()
+    return local.env() if local is not None else {}
+
+
 def local_target() -> LocalAwsSettings:
     """The default target: the local AWS on port 5050, region ``us-east-1``, state bucket ``tfstate-local``."""
     return LocalAwsSettings(port=DEFAULT_LOCAL_PORT)

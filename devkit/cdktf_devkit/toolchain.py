@@ -7,7 +7,8 @@ import re
 import shutil
 import socket
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PrerequisiteError
@@ -52,6 +53,8 @@ class Toolchain:
     mirror: Path | None
     build: Path | None = None
     """Where generated files go (CLI config, env.sh, logs). Default ``root/build``."""
+    target_env: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """What the target's stacks need in Terraform's environment (``project.terraform_env``)."""
 
     @property
     def build_dir(self) -> Path:
@@ -72,7 +75,7 @@ class Toolchain:
         return self.mirror is not None
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        """Environment for terraform and cdktf: our CLI config, no version checks, quiet jsii."""
+        """Environment for terraform and cdktf: our CLI config, no version checks, quiet jsii, the target's variables."""
         env = dict(os.environ)
         env.update(
             CHECKPOINT_DISABLE="1",
@@ -86,6 +89,7 @@ class Toolchain:
         )
         if self.mirror is not None:
             env["TF_CLI_CONFIG_FILE"] = str(self.cli_config)
+        env.update(self.target_env)
         env.update(extra or {})
         return env
 
@@ -144,6 +148,9 @@ def write_env_script(tools: Toolchain) -> None:
     if tools.mirror is not None:
         lines.append(f'export TF_CLI_CONFIG_FILE="{tools.cli_config}"')
         lines.append("# Offline: pass --skip-provider-lock to cdktf deploy, diff and destroy.")
+    if tools.target_env:
+        lines.append("# The target's variables (for the local AWS: its endpoint, which the AWS provider reads).")
+        lines.append("export " + " ".join(f'{name}="{value}"' for name, value in sorted(tools.target_env.items())))
     text = "\n".join(lines) + "\n"
     path = tools.build_dir / "env.sh"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -201,16 +208,16 @@ def registry_reachable(timeout_s: float = 3.0) -> bool:
         return False
 
 
-def load(root: Path | None = None) -> Toolchain:
+def load(root: Path | None = None, target_env: Mapping[str, str] | None = None) -> Toolchain:
     """Check every prerequisite of the make targets (terraform, node, the project's cdktf CLI, the
-    provider) and write the CLI config; raise PrerequisiteError on the first gap."""
+    provider) and write the CLI config; raise PrerequisiteError on the first gap. ``target_env``: what
+    the target's stacks need in Terraform's environment (``project.terraform_env``)."""
     root = root or project_root()
     terraform = check_terraform()
     check_node()
     cdktf = check_cdktf(root)
-    toolchain = _with_provider(Toolchain(root=root, terraform=terraform, cdktf=cdktf, mirror=find_mirror()))
-    write_env_script(toolchain)
-    return toolchain
+    found = Toolchain(root=root, terraform=terraform, cdktf=cdktf, mirror=find_mirror(), target_env=dict(target_env or {}))
+    return _with_provider(found)
 
 
 def load_for_tests(build_dir: Path, root: Path | None = None) -> Toolchain:
