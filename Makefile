@@ -7,6 +7,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVKIT := $(PY) -m cdktf_devkit
 SCAN_VENV := .venv-scan
+# uv installs the pinned packages: the same files as pip, in seconds instead of minutes (no bytecode
+# compiled ahead; a package index other than PyPI is set with UV_INDEX_URL, as PIP_INDEX_URL is for pip).
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
 export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
@@ -17,11 +21,14 @@ help: ## list the targets
 
 install: $(VENV)/.installed node_modules/.installed ## install Python packages, the cdktf CLI and the Terraform CLI config
 
-$(VENV)/.installed: requirements.txt modules/pyproject.toml devkit/pyproject.toml
-	@echo "==> installing Python packages into $(VENV)"
+$(UV):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e modules -e devkit
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: requirements.txt modules/pyproject.toml devkit/pyproject.toml | $(UV)
+	@echo "==> installing Python packages into $(VENV)"
+	@$(UV) pip install --quiet --python $(PY) -r requirements.txt
+	@$(UV) pip install --quiet --python $(PY) --no-deps -e modules -e devkit
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -43,10 +50,10 @@ system-packages: ## install Chromium, its driver and a Korean font (browser test
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(SCAN_VENV)/.installed: requirements-scan.txt
+$(SCAN_VENV)/.installed: requirements-scan.txt | $(UV)
 	@echo "==> installing checkov into $(SCAN_VENV)"
 	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
-	@$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	@$(UV) pip install --quiet --python $(SCAN_VENV)/bin/python -r requirements-scan.txt
 	@touch $@
 
 scan: install $(SCAN_VENV)/.installed ## checkov over every synthesized stack (RECORD=1 writes the figures into docs/SECURITY.md)
@@ -136,5 +143,5 @@ down: ## stop the local AWS (its resources and state go with it)
 bootstrap: install ## create the Terraform state bucket (TODOLIST_ENV=aws for a real account)
 	@$(DEVKIT) bootstrap
 
-bench: install $(if $(filter synth,$(ONLY)),,system-packages) ## run the benchmarks and record them in docs/BENCHMARKS.md (ONLY=synth: just synth against AWS CDK; ONLY=deploy: up, diff and destroy; ONLY=apps: two apps in one pytest run; ONLY=gc: terraform plan with and without the devkit's GOGC; ONLY=test: make test on a fresh clone)
+bench: install $(if $(filter synth,$(ONLY)),,system-packages) ## run the benchmarks and record them in docs/BENCHMARKS.md (ONLY=synth: just synth against AWS CDK; ONLY=deploy: up, diff and destroy; ONLY=apps: two apps in one pytest run; ONLY=gc: terraform plan with and without the devkit's GOGC; ONLY=endpoints: terraform plan with and without the provider's endpoints block; ONLY=test: make test on a fresh clone)
 	@$(PY) bench/run.py $(ONLY)
