@@ -11,6 +11,7 @@ SCAN_VENV := .venv-scan
 # compiled ahead; a package index other than PyPI is set with UV_INDEX_URL, as PIP_INDEX_URL is for pip).
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
+UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 export CHECKPOINT_DISABLE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
@@ -21,11 +22,12 @@ help: ## list the targets
 
 install: $(VENV)/.installed node_modules/.installed ## install Python packages, the cdktf CLI and the Terraform CLI config
 
-$(UV):
+$(UV_STAMP):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@touch $@
 
-$(VENV)/.installed: requirements.txt modules/pyproject.toml devkit/pyproject.toml | $(UV)
+$(VENV)/.installed: requirements.txt modules/pyproject.toml devkit/pyproject.toml | $(UV_STAMP)
 	@echo "==> installing Python packages into $(VENV)"
 	@$(UV) pip install --quiet --python $(PY) -r requirements.txt
 	@$(UV) pip install --quiet --python $(PY) --no-deps -e modules -e devkit
@@ -50,7 +52,7 @@ system-packages: ## install Chromium, its driver and a Korean font (browser test
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(SCAN_VENV)/.installed: requirements-scan.txt | $(UV)
+$(SCAN_VENV)/.installed: requirements-scan.txt | $(UV_STAMP)
 	@echo "==> installing checkov into $(SCAN_VENV)"
 	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
 	@$(UV) pip install --quiet --python $(SCAN_VENV)/bin/python -r requirements-scan.txt

@@ -323,15 +323,7 @@ def main(argv: list[str]) -> None:
         }
     )
     tools = toolchain.load(ROOT)
-    port = toolchain.free_port()
-    env = tools.env(
-        {
-            "TODOLIST_ENV": "local",
-            "TODOLIST_LOCAL_AWS_PORT": str(port),
-            "TODOLIST_SERVICE_PORT": str(toolchain.free_port()),
-            "CDKTF_DEVKIT_OUT": "build/bench/cdktf.out",  # keeps the user's cdktf.out and its backend settings
-        }
-    )
+    env = deploy_env(tools)
     synth = synth_section(command)
     off_name, _, off_value = synth_bench.FAST_OFF.partition("=")
     fast_off = {**env, off_name: off_value}

@@ -17,6 +17,7 @@ import pytest
 
 from cdktf_devkit import toolchain
 from cdktf_devkit.ports import free_port
+from cdktf_devkit.project import terraform_env
 from main import CICD_STACK, ECR_STACK, ECS_STACK, NETWORK_STACK, WEBSITE_STACK
 from tests.conftest import ROOT, boto3_client
 from todolist_devkit import LocalService, environment
@@ -44,8 +45,9 @@ class Up:
             f"{ENV_PREFIX}SERVICE_PORT": str(free_port()),
         }
         self.environment = environment_of(variables)
-        target = self.environment.local_aws().env()  # plain terraform of these stacks needs the endpoint
-        self.env = {**toolchain.load(ROOT).env(), **target, **variables, "CDKTF_DEVKIT_OUT": str(self.synth_dir)}
+        # The devkit gives Terraform the target's variables itself; plain terraform here needs them added.
+        self.env = {**toolchain.load(ROOT).env(), **variables, "CDKTF_DEVKIT_OUT": str(self.synth_dir)}
+        self.terraform_env = {**self.env, **terraform_env(self.environment)}
         self.service_port = self.environment.service_port
 
     def devkit(self, *args: str) -> str:
@@ -191,7 +193,7 @@ def test_plain_terraform_of_every_stack_plans_no_changes_against_the_deployed_st
     def init_and_plan(stack_dir):
         for command in (["init", "-input=false", "-no-color"], ["plan", "-detailed-exitcode", "-input=false", "-no-color"]):
             result = subprocess.run(
-                [tools.terraform, *command], cwd=stack_dir, env=up.env, capture_output=True, text=True, timeout=600
+                [tools.terraform, *command], cwd=stack_dir, env=up.terraform_env, capture_output=True, text=True, timeout=600
             )
             if result.returncode != 0:
                 return f"{stack_dir.name}: terraform {command[0]} exited {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"

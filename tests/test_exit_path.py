@@ -50,7 +50,7 @@ def validate_as_modules(tools, env: dict[str, str], root: Path, modules: dict[st
     except (ValueError, KeyError):
         error = f"terraform validate exited {validate.returncode}:\n{validate.stdout[-3000:]}\n{validate.stderr[-3000:]}"
         return dict.fromkeys(modules, {"valid": False, "error": error})
-    return {name: module_report(diagnostics, source) for name, source in sources.items()}
+    return module_reports(diagnostics, sources)
 
 
 def module_source(root: Path, directory: Path) -> str:
@@ -58,10 +58,16 @@ def module_source(root: Path, directory: Path) -> str:
     return relative if relative.startswith("../") else f"./{relative}"
 
 
-def module_report(diagnostics: list[dict], source: str) -> dict:
-    """The diagnostics in one module's files (one without a file, if any, counts for every module)."""
-    mine = [d for d in diagnostics if "range" not in d or Path(d["range"]["filename"]).parent == Path(source)]
-    return {"valid": not any(d["severity"] == "error" for d in mine), "diagnostics": mine}
+def module_reports(diagnostics: list[dict], sources: dict[str, str]) -> dict[str, dict]:
+    """Each module's validate report: the diagnostics in its own files, and every diagnostic in no
+    module's files (the root's, or one without a file), so that none is lost."""
+    owners = {Path(source): name for name, source in sources.items()}
+    found: dict[str, list[dict]] = {name: [] for name in sources}
+    for diagnostic in diagnostics:
+        owner = owners.get(Path(diagnostic["range"]["filename"]).parent) if "range" in diagnostic else None
+        for name in [owner] if owner else sources:
+            found[name].append(diagnostic)
+    return {name: {"valid": not any(d["severity"] == "error" for d in mine), "diagnostics": mine} for name, mine in found.items()}
 
 
 def problems(report: dict, severity: str = "error") -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_devkit.localaws import LocalAwsSettings
 from tests.conftest import ROOT
 from tests.readme import shell_commands
 
@@ -91,7 +92,7 @@ def user_environment(variables: dict[str, str]) -> dict[str, str]:
     ``CI=true``: the test has no terminal, like any CI runner."""
     ours = {str(ROOT / "node_modules" / ".bin"), str(ROOT / ".venv" / "bin")}
     path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p not in ours)
-    drop = {"TF_CLI_CONFIG_FILE", "CDKTF_DEVKIT_OUT", "CHECKPOINT_DISABLE", "VIRTUAL_ENV"}
+    drop = {"TF_CLI_CONFIG_FILE", "CDKTF_DEVKIT_OUT", "CHECKPOINT_DISABLE", "VIRTUAL_ENV", *LocalAwsSettings(port=1).env()}
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("TODOLIST_")}
     return {**env, "PATH": path, "CI": "true", **variables}
 

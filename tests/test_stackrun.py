@@ -12,6 +12,7 @@ import pytest
 
 from cdktf_devkit import stackrun, toolchain
 from cdktf_devkit.deploy import reversed_dependencies, selected
+from cdktf_devkit.errors import PrerequisiteError
 from cdktf_devkit.localaws import LocalAwsSettings
 from cdktf_devkit.project import AwsAccount, terraform_env
 
@@ -117,4 +118,12 @@ def test_terraform_and_env_sh_get_the_local_aws_endpoint_and_nothing_for_a_real_
     assert targeted.env()["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5999"
     toolchain.write_env_script(targeted)
     assert 'AWS_ENDPOINT_URL="http://127.0.0.1:5999"' in (tmp_path / "build" / "env.sh").read_text()
+    assert terraform_env(AwsAccount(state_bucket="acme-tfstate")) == {}
+
+
+def test_a_real_account_is_refused_while_a_local_aws_endpoint_is_left_in_the_shell(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5050")
+    with pytest.raises(PrerequisiteError, match=r"AWS_ENDPOINT_URL: got 'http://127.0.0.1:5050', a local AWS's .* unset it"):
+        terraform_env(AwsAccount(state_bucket="acme-tfstate"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://vpce-0123.s3.eu-west-1.vpce.amazonaws.com")
     assert terraform_env(AwsAccount(state_bucket="acme-tfstate")) == {}

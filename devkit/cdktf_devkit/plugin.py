@@ -86,7 +86,8 @@ def local_aws(local_aws_settings: LocalAwsSettings, devkit_log_dir: Path) -> Ite
 @pytest.fixture(scope="session")
 def terraform_toolchain(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Toolchain:
     """Checked prerequisites: terraform >= 1.10, Node.js >= 20 and the AWS provider (a filesystem mirror,
-    found or named by ``CDKTF_DEVKIT_PROVIDER_MIRROR``, else the registry). ``terraform``, ``env()``."""
+    found or named by ``CDKTF_DEVKIT_PROVIDER_MIRROR``, else the registry). ``terraform``; ``env(extra)``,
+    to which a test running Terraform on a local stack itself adds ``local_aws_settings.env()``."""
     from . import toolchain
 
     build = tmp_path_factory.mktemp("cdktf-devkit-build")

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlparse
 
 from .errors import PrerequisiteError
 from .localaws import DEFAULT_REGION, LocalAwsSettings
@@ -34,6 +35,7 @@ Outputs = Mapping[str, Mapping[str, Any]]
 
 
 DEFAULT_LOCAL_PORT = 5050
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @runtime_checkable
@@ -65,9 +67,18 @@ class AwsAccount:
 
 def terraform_env(target: Target) -> dict[str, str]:
     """What every Terraform process of the target's stacks needs in its environment: the local AWS's
-    ``env()`` (its endpoint above all), or nothing for a real account."""
+    ``env()`` (its endpoint above all), or nothing for a real account, which a local AWS's endpoint left
+    in the shell (by a sourced build/env.sh) would otherwise capture."""
     local = target.local_aws()
-    return local.env() if local is not None else {}
+    if local is not None:
+        return local.env()
+    inherited = os.environ.get("AWS_ENDPOINT_URL", "")
+    if urlparse(inherited).hostname in LOOPBACK_HOSTS:
+        raise PrerequisiteError(
+            f"AWS_ENDPOINT_URL: got {inherited!r}, a local AWS's (from a sourced build/env.sh?), while the "
+            "target is a real AWS account: unset it, or choose the local target"
+        )
+    return {}
 
 
 def local_target() -> LocalAwsSettings:

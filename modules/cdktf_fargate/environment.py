@@ -7,15 +7,16 @@ all pointed at the chosen environment. The prefix is the app's: ``CDKTF_FARGATE_
 another (an app passes its own, like ``MYAPP_``).
 
 The local AWS is the devkit's (``cdktf-devkit``): it runs it, so it holds the provider and backend
-settings that point a stack at it (``cdktf_devkit.localaws.LocalAwsSettings``: endpoints, dummy
-credentials, path-style S3), and ``local`` takes them from there. The library installs and synthesizes
+settings that point a stack at it (``cdktf_devkit.localaws.LocalAwsSettings``: the backend's endpoints,
+dummy credentials, path-style S3; the provider finds the local AWS by ``AWS_ENDPOINT_URL``, which the
+devkit gives every Terraform process), and ``local`` takes them from there. The library installs and synthesizes
 for ``aws`` without the devkit; ``local`` needs it installed beside the library. An ``Environment`` is
 also what the devkit's ``Project.target`` hook returns: it has the ``region``, ``state_bucket`` and
 ``local_aws()`` of a ``cdktf_devkit.project.Target``.
 
 | variable | default | meaning |
 |---|---|---|
-| ``<prefix>ENV`` | ``local`` | ``local``: every endpoint is the devkit's local AWS (needs ``cdktf-devkit``); ``aws``: a real account |
+| ``<prefix>ENV`` | ``local`` | ``local``: every service is the devkit's local AWS (needs ``cdktf-devkit``); ``aws``: a real account |
 | ``<prefix>REGION`` | ``AWS_REGION``, then ``us-east-1`` | region of the provider and the state bucket |
 | ``<prefix>LOCAL_AWS_PORT`` | ``5050`` | port of the local AWS on 127.0.0.1 (``local`` only) |
 | ``<prefix>STATE_BUCKET`` | ``<app>-tfstate-local`` for ``local`` (``cdktf-fargate-tfstate-local`` for the default prefix); required for ``aws`` | S3 bucket holding Terraform state |
