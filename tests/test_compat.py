@@ -388,3 +388,29 @@ def test_an_ec2_create_repeated_with_its_client_token_creates_once(variant):
     }
     assert other not in (first, again) and {first, again, other} <= tables
     assert (first == again) == (kind == "patched")
+
+
+def test_a_request_the_sdk_repeats_gets_the_first_attempts_answer(variant):
+    """An SDK repeats a request whose answer it lost, with the same invocation id: the repeat of a revoke
+    that removed the rule must not fail with NotFound, while a new request for the same rule still does."""
+    kind, environment = variant
+    ec2 = boto3_client(environment, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.91.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName=f"repeated-{kind}", Description="repeated", VpcId=vpc)["GroupId"]
+    default_egress = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    invocation, attempts = str(uuid.uuid4()), iter((1, 2))
+
+    def as_one_invocation(request, **_):
+        request.headers["amz-sdk-invocation-id"] = invocation
+        request.headers["amz-sdk-request"] = f"attempt={next(attempts)}; max=3"
+
+    ec2.meta.events.register("before-send.ec2.RevokeSecurityGroupEgress", as_one_invocation)
+    assert ec2.revoke_security_group_egress(GroupId=group, IpPermissions=default_egress)["Return"]
+    if kind == "plain":
+        with pytest.raises(ClientError, match="InvalidPermission.NotFound"):
+            ec2.revoke_security_group_egress(GroupId=group, IpPermissions=default_egress)
+    else:
+        assert ec2.revoke_security_group_egress(GroupId=group, IpPermissions=default_egress)["Return"]
+    ec2.meta.events.unregister("before-send.ec2.RevokeSecurityGroupEgress", as_one_invocation)
+    with pytest.raises(ClientError, match="InvalidPermission.NotFound"):
+        ec2.revoke_security_group_egress(GroupId=group, IpPermissions=default_egress)

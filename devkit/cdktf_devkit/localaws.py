@@ -136,12 +136,13 @@ def serve(port: int, compat_layer: bool = True) -> None:
     from werkzeug.serving import make_server
 
     from . import compat
+    from .retries import ReplayRetries
 
+    app = DomainDispatcherApplication(create_backend_app)
     if compat_layer:
         compat.apply()
-    server = make_server(
-        HOST, port, DomainDispatcherApplication(create_backend_app), threaded=True, request_handler=MotoRequestHandler
-    )
+        app = ReplayRetries(app)
+    server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"local AWS listening on http://{HOST}:{port}", flush=True)
     server.serve_forever()
