@@ -80,17 +80,19 @@ format: install ## ruff check --fix and ruff format: fix what lint finds
 # each stream's output is printed whole when it ends.
 E2E_DEPLOY := tests/test_deploy_e2e.py
 E2E_STATE := tests/test_state_safety_e2e.py
-STREAMS := test-streams-unit test-streams-plan test-streams-e2e-deploy test-streams-e2e-state test-streams-e2e-other test-streams-examples
+STREAMS := test-streams-scan test-streams-unit test-streams-plan test-streams-e2e-deploy test-streams-e2e-state test-streams-e2e-other test-streams-examples
 
-test: ## install (Python and npm packages at once), lint, then six streams at once: the scan with the unit tier; the app and plan tiers; the end-to-end deploy; the state-safety tests; the other end-to-end tests; each example's tests
+test: ## install (Python and npm packages at once), lint, then seven streams at once: the policy scan; the unit tier; the app and plan tiers; the end-to-end deploy; the state-safety tests; the other end-to-end tests; each example's tests
 	@$(MAKE) --no-print-directory -j2 --output-sync=target install
 	@$(MAKE) --no-print-directory system-packages lint
-	@$(MAKE) --no-print-directory -j6 --output-sync=target $(STREAMS)
+	@$(MAKE) --no-print-directory -j7 --output-sync=target $(STREAMS)
 
 .PHONY: $(STREAMS)
-# The two CPU-bound streams yield the processor to the end-to-end ones, whose waits they fill; being two,
-# they keep both cores busy once the end-to-end streams are done.
-test-streams-unit: scan
+# The CPU-bound streams yield the processor to the end-to-end ones, whose waits they fill, and keep both
+# cores busy once the end-to-end streams are done.
+test-streams-scan: scan
+
+test-streams-unit:
 	@nice -n 10 $(PY) -m pytest -m "unit and not e2e" tests
 
 test-streams-plan:

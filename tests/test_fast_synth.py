@@ -102,15 +102,24 @@ def one_queue(outdir: Path) -> dict:
     return json.loads((outdir / "stacks" / "One-Queue" / "cdk.tf.json").read_text())["resource"]["aws_sqs_queue"]["queue"]
 
 
-def run_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
+def start_python(code: str, *args: str, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code), *args],
         cwd=ROOT,
         env={**os.environ, "TODOLIST_LOCAL_AWS_PORT": "5999", **env},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=900,
     )
+
+
+def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+    stdout, stderr = process.communicate(timeout=900)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def run_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return finish(start_python(code, *args, **env))
 
 
 def all_files(root: Path) -> list[Path]:
@@ -120,25 +129,32 @@ def all_files(root: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def synthesized(tmp_path_factory) -> dict[str, Path]:
     """Every app (ours, each example, one using provider types the library does not), synthesized
-    in one process with fast synth on (the kernel started early, the compile cache empty) and in
-    another with it off."""
+    in one process with fast synth on (the kernel started early, the compile cache empty) and at the
+    same time in another with it off."""
     workdir = tmp_path_factory.mktemp("fast-synth")
     other = workdir / "other_types.py"
     other.write_text(OTHER_TYPES_APP)
     apps = [f"todolist={ROOT / 'main.py'}", f"other={other}", *(f"{p.name}={p / 'main.py'}" for p in EXAMPLES)]
-    results = {}
-    for mode, switch in (("on", "1"), ("off", "0")):
-        done = run_python(
+    started = {
+        mode: start_python(
             SYNTH_EVERY_APP, str(workdir / mode), *apps, **{_fast_synth.SWITCH: switch}, CDKTF_FARGATE_FAST_SYNTH_DEBUG="1"
         )
-        assert done.returncode == 0, done.stderr[-3000:]
-        hooked = done.stderr.count("cdktf-fargate: 2135 provider submodules load on first use")
-        assert hooked == (1 if mode == "on" else 0), done.stderr[-3000:]
-        lazy, kernel = done.stdout.split()[-2:]
+        for mode, switch in (("on", "1"), ("off", "0"))
+    }
+    try:
+        done = {mode: finish(process) for mode, process in started.items()}
+    finally:
+        for process in started.values():
+            if process.poll() is None:
+                process.kill()
+    for mode, result in done.items():
+        assert result.returncode == 0, result.stderr[-3000:]
+        hooked = result.stderr.count("cdktf-fargate: 2135 provider submodules load on first use")
+        assert hooked == (1 if mode == "on" else 0), result.stderr[-3000:]
+        lazy, kernel = result.stdout.split()[-2:]
         assert (lazy, kernel) == (("True", "_EarlyProvider") if mode == "on" else ("False", "ProcessProvider"))
-        assert "fast synth is off" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-3000:]
-        results[mode] = workdir / mode
-    return results
+        assert "fast synth is off" not in result.stderr and "Traceback" not in result.stderr, result.stderr[-3000:]
+    return {mode: workdir / mode for mode in started}
 
 
 def test_every_file_of_every_app_is_byte_identical_on_and_off(synthesized):
