@@ -36,11 +36,25 @@ def test_a_recorded_process_is_ours_and_stop_ends_it(sleeper, tmp_path):
     assert sleeper.wait(timeout=5) is not None and not pid_file.exists()
 
 
+def test_a_step_of_the_wall_clock_leaves_a_recorded_process_ours(sleeper, tmp_path, monkeypatch):
+    """NTP or a virtual machine resumed from a snapshot steps the wall clock, and Linux's boot time in
+    /proc/stat with it: the service `make up` started must still be found and stopped after that."""
+    pid_file = tmp_path / "p.pid"
+    pidfile.record(pid_file, sleeper.pid)
+    created, boot_time = psutil.Process(sleeper.pid).create_time(), psutil.boot_time()
+    monkeypatch.setattr(psutil._psplatform, "boot_time", lambda: boot_time + 2.0)
+    assert psutil.Process(sleeper.pid).create_time() == pytest.approx(created + 2.0)
+    assert pidfile.stop(pid_file, grace_s=5).status is Status.OURS
+    assert sleeper.wait(timeout=5) is not None
+
+
 def test_a_pid_now_held_by_another_process_is_left_alone(sleeper, tmp_path):
     """The pid was reused: same pid, another start time and command line."""
     pid_file = tmp_path / "p.pid"
     pid_file.write_text(
-        json.dumps({"pid": sleeper.pid, "create_time": psutil.Process(sleeper.pid).create_time() - 3600, "cmdline": ["gunicorn"]})
+        json.dumps(
+            {"pid": sleeper.pid, "start_time": pidfile.start_time(psutil.Process(sleeper.pid)) - 3600, "cmdline": ["gunicorn"]}
+        )
     )
     result = pidfile.stop(pid_file, grace_s=1)
     assert result.status is Status.FOREIGN and "time.sleep(120)" in result.message
@@ -53,7 +67,7 @@ def test_the_same_start_time_with_another_command_line_is_not_ours(sleeper, tmp_
         json.dumps(
             {
                 "pid": sleeper.pid,
-                "create_time": psutil.Process(sleeper.pid).create_time(),
+                "start_time": pidfile.start_time(psutil.Process(sleeper.pid)),
                 "cmdline": ["python", "-m", "cdktf_devkit"],
             }
         )
@@ -83,7 +97,7 @@ def test_make_down_with_a_reused_pid_file_stops_nothing_and_says_so(sleeper):
     local_port, service_port = free_port(), free_port()
     foreign = {
         "pid": sleeper.pid,
-        "create_time": psutil.Process(sleeper.pid).create_time() - 3600,
+        "start_time": pidfile.start_time(psutil.Process(sleeper.pid)) - 3600,
         "cmdline": ["python", "-m", "cdktf_devkit", "serve-local-aws"],
     }
     pid_files = [ROOT / "build" / f"local-aws-{local_port}.pid", ROOT / "build" / f"service-{service_port}.pid"]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import psutil
 
-# psutil derives a start time from the boot time and the process's start tick: the same
-# process always reads the same value; another process started in the same pid is seconds apart.
-START_TIME_TOLERANCE_S = 0.05
+# The same process always reads the same start time; another process started in the same pid is
+# at least a clock tick (10 ms) apart.
+START_TIME_TOLERANCE_S = 0.001
 
 
 class Status(Enum):
@@ -42,10 +42,27 @@ class Check:
         return f"{text} ({self.detail})" if self.detail else text
 
 
+def start_time(process: psutil.Process) -> float:
+    """When ``process`` started, in seconds on a clock that only its start sets.
+
+    On Linux that is its start tick since boot: psutil's ``create_time`` adds the boot time, which
+    /proc/stat derives from the wall clock, so every step of the wall clock (NTP, a virtual machine
+    resumed from a snapshot) moves it, and a process recorded before the step looked foreign after it.
+    Elsewhere psutil's ``create_time`` is stored with the process and does not move."""
+    if not psutil.LINUX:
+        return process.create_time()
+    try:
+        stat = Path(f"/proc/{process.pid}/stat").read_text()
+    except OSError as error:
+        raise psutil.NoSuchProcess(process.pid) from error
+    fields = stat.rsplit(")", 1)[1].split()  # the command name before ")" may hold spaces
+    return int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22, starttime; fields[0] is field 3
+
+
 def record(pid_file: Path, pid: int) -> None:
     """Remember ``pid`` with its start time and command line."""
     process = psutil.Process(pid)
-    entry = {"pid": pid, "create_time": process.create_time(), "cmdline": process.cmdline()}
+    entry = {"pid": pid, "start_time": start_time(process), "cmdline": process.cmdline()}
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(json.dumps(entry) + "\n")
 
@@ -54,14 +71,14 @@ def check(pid_file: Path) -> Check:
     """Whether the process ``pid_file`` names is still the one that was recorded."""
     try:
         entry = json.loads(pid_file.read_text())
-        pid, started, cmdline = int(entry["pid"]), float(entry["create_time"]), list(entry["cmdline"])
+        pid, started, cmdline = int(entry["pid"]), float(entry["start_time"]), list(entry["cmdline"])
     except FileNotFoundError:
         return Check(Status.NONE)
     except (OSError, ValueError, TypeError, KeyError):
         return Check(Status.UNREADABLE, detail=str(pid_file))
     try:
         process = psutil.Process(pid)
-        now_started, now_cmdline = process.create_time(), process.cmdline()
+        now_started, now_cmdline = start_time(process), process.cmdline()
     except psutil.NoSuchProcess:
         return Check(Status.EXITED, pid)
     except psutil.AccessDenied:
