@@ -64,7 +64,7 @@ def section(figures: dict, measured: str) -> list[str]:
         f"| the streams' pytest times one after another (baseline) | {one_after_another:.0f} s | 1.00 |",
         f"| `make test` on a fresh clone (install, lint, then the scan and the streams at once) | {figures['wall']:.0f} s | **{figures['wall'] / one_after_another:.2f}** |",
         "",
-        f"CPU time of the whole run: {figures['cpu']:.0f} s on {len(figures['streams'])} streams (2 cores: at least "
+        f"CPU time of the whole run: {figures['cpu']:.0f} s on the scan and {len(figures['streams'])} pytest streams (2 cores: at least "
         f"{figures['cpu'] / 2:.0f} s of wall time however they are arranged).",
         "",
         "| stream (its first test file) | tests | pytest time |",
